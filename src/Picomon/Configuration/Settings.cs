@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Logging;
+using Picomon.Probes;
+
+namespace Picomon.Configuration;
+
+/// <summary>The whole validated configuration, read once. Immutable.</summary>
+/// <param name="Source">The file it came from ("embedded default" for the compiled-in one).</param>
+/// <param name="AkkaHocon">The file's <c>akka { }</c> block rendered back to HOCON, or null.</param>
+public sealed record PicomonSettings(
+    string Source,
+    TimeSpan BaseTick,
+    LogLevel VerbLevel,
+    string StateDir,
+    EmailSettings Emails,
+    IReadOnlyDictionary<string, HostSettings> Hosts,
+    IReadOnlyList<CheckDefinition> Checks,
+    string? AkkaHocon);
+
+public enum SmtpTls { Auto, None, StartTls, Tls }
+
+/// <summary><c>picomon.emails</c>. <see cref="SmtpPassword"/> is a secret: never log it.</summary>
+public sealed record EmailSettings(
+    IReadOnlyList<string> To,
+    string AddrFrom,
+    string SmtpHost,
+    int SmtpPort,
+    TimeSpan SmtpKeepaliveTimeout,
+    TimeSpan SmtpRetryTimeout,
+    SmtpTls SmtpTls,
+    string? SmtpUser,
+    string? SmtpPassword,
+    string SubjectTemplate,
+    TimeSpan ReportEvery,
+    string ReportSubject,
+    string WatchdogSubject)
+{
+    // Records print every property; keep the password out of any log line or exception text.
+    public override string ToString() =>
+        $"EmailSettings {{ To = [{string.Join(", ", To)}], SmtpHost = {SmtpHost}:{SmtpPort}, SmtpUser = {SmtpUser}, SmtpPassword = {(SmtpPassword is null ? "unset" : "***")} }}";
+}
+
+/// <summary>An entry of <c>picomon.hosts</c>.</summary>
+public sealed record HostSettings(string Key, string? IPv4, string? IPv6, string Name);
+
+/// <summary>One check after expansion of its group: a type on one target, with its timing.</summary>
+/// <param name="Id">Unique id: <c>TYPE/TARGET</c> or the explicit <c>name</c>.</param>
+/// <param name="Every">Ticks between runs after a success (≥ 1).</param>
+/// <param name="ErrorEvery">Ticks between runs after a failure (≥ 1; -1 already replaced by <see cref="Every"/>).</param>
+/// <param name="Retry">Failures tolerated before error: error on the (Retry+1)-th consecutive failure.</param>
+public sealed record CheckDefinition(
+    string Id,
+    CheckType Type,
+    ProbeTarget Target,
+    int Every,
+    int ErrorEvery,
+    int Retry,
+    TimeSpan Timeout,
+    CheckOptions Options)
+{
+    public TimeSpan Interval(TimeSpan baseTick) => baseTick * Every;
+    public TimeSpan ErrorInterval(TimeSpan baseTick) => baseTick * ErrorEvery;
+}

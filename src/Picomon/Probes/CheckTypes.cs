@@ -1,0 +1,13 @@
+namespace Picomon.Probes;
+
+/// <summary>The registry: every check type Picomon knows, one entry per type, declared beside its probe.</summary>
+public static class CheckTypes
+{
+    public static readonly IReadOnlyList<CheckType> All =
+    [
+    ];
+
+    private static readonly Dictionary<string, CheckType> ByName = All.ToDictionary(t => t.Name);
+
+    public static CheckType? Find(string name) => ByName.GetValueOrDefault(name);
+}

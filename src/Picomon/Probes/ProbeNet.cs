@@ -1,0 +1,70 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Picomon.Probes;
+
+/// <summary>Network plumbing shared by the probes: resolving a target in its address family,
+/// connecting a TCP socket, and turning an exception into a short failure message.</summary>
+public static class ProbeNet
+{
+    /// <summary>The replies a probe reads are capped at this many bytes.</summary>
+    public const int ReadCap = 64 * 1024;
+
+    /// <summary>Resolves a literal address or DNS name to one address of <paramref name="family"/>.</summary>
+    public static async Task<(IPAddress? Address, string? Error)> ResolveAsync(
+        string address, AddressFamily family, CancellationToken cancellationToken)
+    {
+        if (IPAddress.TryParse(address, out var literal))
+            return family == AddressFamily.Unspecified || literal.AddressFamily == family
+                ? (literal, null)
+                : (null, $"{address} is not an {FamilyName(family)} address");
+        try
+        {
+            var found = await Dns.GetHostAddressesAsync(address, family, cancellationToken);
+            return found.Length > 0 ? (found[0], null) : (null, $"{address} has no {FamilyName(family)} address");
+        }
+        catch (SocketException e)
+        {
+            return (null, $"cannot resolve {address}: {Describe(e)}");
+        }
+    }
+
+    /// <summary>Resolves the target's address and connects a TCP socket to <paramref name="port"/>.</summary>
+    public static async Task<(Socket? Socket, string? Error)> ConnectAsync(
+        ProbeTarget target, int port, CancellationToken cancellationToken)
+    {
+        if (target.Address is null) return (null, "no address to connect to");
+        var (address, error) = await ResolveAsync(target.Address, target.Family, cancellationToken);
+        if (address is null) return (null, error);
+        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(new IPEndPoint(address, port), cancellationToken);
+            return (socket, null);
+        }
+        catch (Exception e) when (e is SocketException or IOException)
+        {
+            socket.Dispose();
+            return (null, Describe(e));
+        }
+    }
+
+    /// <summary>A short, human message for a network exception: "Connection refused",
+    /// "No route to host", … (the text users see in mails and dumps).</summary>
+    public static string Describe(Exception e) => e switch
+    {
+        SocketException { SocketErrorCode: SocketError.ConnectionRefused } => "Connection refused",
+        SocketException { SocketErrorCode: SocketError.ConnectionReset } => "Connection reset by peer",
+        SocketException { SocketErrorCode: SocketError.HostUnreachable } => "No route to host",
+        SocketException { SocketErrorCode: SocketError.NetworkUnreachable } => "Network is unreachable",
+        SocketException { SocketErrorCode: SocketError.TimedOut } => "Connection timed out",
+        SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData } => "Name or service not known",
+        SocketException s => s.Message,
+        IOException { InnerException: SocketException inner } => Describe(inner),
+        IOException io => io.Message,
+        _ => e.Message,
+    };
+
+    private static string FamilyName(AddressFamily family) =>
+        family == AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4";
+}
