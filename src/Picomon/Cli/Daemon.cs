@@ -1,0 +1,87 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Picomon.Actors;
+using Picomon.Configuration;
+using Picomon.Logging;
+using AkkaLogLevel = Akka.Event.LogLevel;
+
+namespace Picomon.Cli;
+
+/// <summary>The long-running daemon: the actor system in the .NET generic host (Akka.Hosting),
+/// logging in the SPEC §9 format, SIGTERM/SIGINT through CoordinatedShutdown (exit 0).</summary>
+public static class Daemon
+{
+    public static async Task<int> RunAsync(PicomonSettings settings, bool debug)
+    {
+        var level = debug ? LogLevel.Debug : settings.VerbLevel;
+        var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(new LineLoggerProvider(level, Console.Error, TimeProvider.System));
+        builder.Logging.SetMinimumLevel(level);
+        // The host's own "Application started. Press Ctrl+C" chatter is not Picomon's to print.
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        builder.Services.AddAkka("picomon", (akka, _) =>
+        {
+            akka.AddHocon(BaseHocon(settings), HoconAddMode.Prepend);
+            if (settings.AkkaHocon is not null)
+                akka.AddHocon(ConfigurationFactory.ParseString(settings.AkkaHocon), HoconAddMode.Prepend);
+            akka.ConfigureLoggers(loggers =>
+            {
+                loggers.LogLevel = ToAkka(level);
+                loggers.ClearLoggers();
+                loggers.AddLoggerFactory();
+            });
+            akka.WithActors((system, registry) => StartActors(system, registry, settings));
+        });
+        using var host = builder.Build();
+        var log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("picomon");
+        log.LogInformation("Picomon {Version} starting: config {Source}, {Count} checks, base tick {Tick}",
+            App.Version, settings.Source, settings.Checks.Count, ConfigSummary.Format(settings.BaseTick));
+        await host.RunAsync();
+        log.LogInformation("Picomon stopped");
+        return App.Ok;
+    }
+
+    private static void StartActors(ActorSystem system, IActorRegistry registry, PicomonSettings settings)
+    {
+        var aggregator = system.ActorOf(StateAggregator.Props(null), "state");
+        var checks = system.ActorOf(
+            ChecksSupervisor.Props(settings.Checks, c => c.Type.CreateProbe(c.Options), aggregator, settings.BaseTick),
+            "checks");
+        registry.Register<StateAggregator>(aggregator);
+        registry.Register<ChecksSupervisor>(checks);
+
+        // SPEC §7: stop starting new runs and let running ones finish or time out before the system goes.
+        var longestRun = settings.Checks.Select(c => c.Timeout).DefaultIfEmpty(TimeSpan.Zero).Max();
+        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "stop-checks", async () =>
+        {
+            await checks.Ask<ChecksSupervisor.ChecksStopped>(ChecksSupervisor.StopChecks.Instance, longestRun + TimeSpan.FromSeconds(5));
+            return Akka.Done.Instance;
+        });
+    }
+
+    /// <summary>Picomon's Akka defaults; an <c>akka { }</c> block in the user's file overrides them.</summary>
+    private static Config BaseHocon(PicomonSettings settings)
+    {
+        var longestRun = settings.Checks.Select(c => c.Timeout).DefaultIfEmpty(TimeSpan.Zero).Max();
+        var stopPhase = (int)Math.Ceiling((longestRun + TimeSpan.FromSeconds(6)).TotalSeconds);
+        return ConfigurationFactory.ParseString($"""
+            akka.stdout-loglevel = WARNING
+            akka.log-dead-letters-during-shutdown = off
+            akka.log-dead-letters = off
+            akka.coordinated-shutdown.phases.before-service-unbind.timeout = {stopPhase}s
+            """);
+    }
+
+    private static AkkaLogLevel ToAkka(LogLevel level) => level switch
+    {
+        LogLevel.Debug or LogLevel.Trace => AkkaLogLevel.DebugLevel,
+        LogLevel.Information => AkkaLogLevel.InfoLevel,
+        LogLevel.Warning => AkkaLogLevel.WarningLevel,
+        _ => AkkaLogLevel.ErrorLevel,
+    };
+}

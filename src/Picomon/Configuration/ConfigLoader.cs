@@ -1,0 +1,61 @@
+using System.Net;
+using System.Reflection;
+using Picomon.Configuration.Hocon;
+
+namespace Picomon.Configuration;
+
+/// <summary>Finds, reads and validates the configuration: <c>--config FILE</c>, else <c>./picomon.conf</c>,
+/// else the embedded default (the repository's hocon/picomon.conf), laid over the embedded reference.conf.</summary>
+public static class ConfigLoader
+{
+    public const string EmbeddedSource = "embedded default";
+    public const string LocalFile = "picomon.conf";
+
+    /// <summary>The file to read, or null for the embedded default.</summary>
+    public static string? Locate(string? explicitPath) =>
+        explicitPath ?? (File.Exists(LocalFile) ? LocalFile : null);
+
+    /// <summary>Reads and validates; throws <see cref="ConfigException"/> listing every problem.</summary>
+    public static PicomonSettings Load(string? path, Func<string, string?>? environment = null)
+    {
+        var errors = new ErrorList();
+        HoconObject user;
+        try
+        {
+            user = path is null
+                ? HoconParser.ParseText(Embedded("Picomon.picomon.conf"), EmbeddedSource, null, environment)
+                : HoconParser.ParseFile(path, environment);
+        }
+        catch (HoconException e)
+        {
+            throw new ConfigException([new ConfigError(e.Location, "", e.Message)]);
+        }
+        errors.RejectUnknownKeys(user, "", ["picomon", "akka"]);
+        var reference = HoconParser.ParseText(Embedded("Picomon.reference.conf"), "reference.conf");
+        var picomon = errors.Object(user["picomon"], "picomon") ?? new HoconObject(user.Location, []);
+        var merged = HoconParser.Merge((HoconObject)reference["picomon"]!, picomon);
+        var akka = errors.Object(user["akka"], "akka") is { } akkaBlock
+            ? HoconRenderer.Render(new HoconObject(akkaBlock.Location, [new("akka", akkaBlock)]))
+            : null;
+        var settings = SettingsReader.Read(merged, path ?? EmbeddedSource, akka, Fqdn.Value, errors);
+        if (errors.Errors.Count > 0)
+            throw new ConfigException(errors.Errors.OrderBy(e => e.Location.File, StringComparer.Ordinal).ThenBy(e => e.Location.Line).ToList());
+        return settings;
+    }
+
+    /// <summary>This host's fully qualified name, for the default From: and for Message-IDs.</summary>
+    public static readonly Lazy<string> Fqdn = new(() =>
+    {
+        var name = Dns.GetHostName();
+        try { return Dns.GetHostEntry(name).HostName; }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or ArgumentException) { return name; }
+    });
+
+    private static string Embedded(string resource)
+    {
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(resource)
+                           ?? throw new InvalidOperationException($"resource {resource} missing from the build");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+}
