@@ -73,7 +73,8 @@ class RecordingSMTP(SMTP):
 def make_authenticator(user, password):
     def authenticate(server, session, envelope, mechanism, auth_data):
         ok = auth_data.login.decode() == user and auth_data.password.decode() == password
-        return AuthResult(success=ok, auth_data=auth_data if ok else None)
+        # handled=False on failure: aiosmtpd then replies "535 ... credentials invalid" itself.
+        return AuthResult(success=ok, handled=ok, auth_data=auth_data if ok else None)
     return authenticate
 
 
