@@ -5,6 +5,7 @@ public static class CheckTypes
 {
     public static readonly IReadOnlyList<CheckType> All =
     [
+        ..SmtpProbe.Types,
     ];
 
     private static readonly Dictionary<string, CheckType> ByName = All.ToDictionary(t => t.Name);

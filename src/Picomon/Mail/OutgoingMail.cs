@@ -1,0 +1,46 @@
+using System.Text;
+using MimeKit;
+using MimeKit.Text;
+
+namespace Picomon.Mail;
+
+/// <summary>Why a mail is sent.</summary>
+public enum MailKind { Problem, Recovery, Report, Stopped }
+
+/// <summary>One mail, ready to send: plain data (no MimeKit types), so the outbox can store it and a
+/// later start can send it unchanged. Built by <see cref="MailComposer"/>.</summary>
+/// <param name="MessageId">The Message-ID header exactly as sent, angle brackets included.</param>
+/// <param name="InReplyTo">The Message-ID this mail answers (In-Reply-To and References), or null.</param>
+/// <param name="CheckId">The check a Problem/Recovery mail is about; null for reports and the stop mail.</param>
+public sealed record OutgoingMail(
+    string MessageId,
+    string From,
+    IReadOnlyList<string> To,
+    string Subject,
+    string Body,
+    string? InReplyTo,
+    DateTimeOffset Date,
+    MailKind Kind,
+    string? CheckId)
+{
+    /// <summary>The MIME form: text/plain, UTF-8, quoted-printable, threading headers when answering.
+    /// Throws <see cref="ParseException"/> when From or a recipient is not a valid address.</summary>
+    public MimeMessage ToMimeMessage()
+    {
+        var message = new MimeMessage();
+        message.From.Add(InternetAddress.Parse(From));
+        foreach (var to in To) message.To.Add(InternetAddress.Parse(to));
+        message.Subject = Subject;
+        message.Date = Date;
+        message.Headers[HeaderId.MessageId] = MessageId;
+        if (InReplyTo is not null)
+        {
+            message.Headers[HeaderId.InReplyTo] = InReplyTo;
+            message.Headers[HeaderId.References] = InReplyTo;
+        }
+        var body = new TextPart(TextFormat.Plain) { ContentTransferEncoding = ContentEncoding.QuotedPrintable };
+        body.SetText(Encoding.UTF8, Body);
+        message.Body = body;
+        return message;
+    }
+}

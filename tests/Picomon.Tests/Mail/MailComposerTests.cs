@@ -1,0 +1,150 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using MimeKit;
+using Picomon.Mail;
+using static Picomon.Tests.Mail.MailFixtures;
+
+namespace Picomon.Tests.Mail;
+
+public sealed class MailComposerTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 24, 10, 2, 3, TimeSpan.FromHours(1));
+    private static readonly TimeSpan BaseTick = TimeSpan.FromSeconds(60);
+    private readonly MailComposer _composer = new("monitor.example.org");
+
+    [Theory]
+    [InlineData("[DOMAIN] {state}: {check} on {dest}", "[DOMAIN] Problem: CheckSMTP4 on mail.example.org")]
+    [InlineData("{foo} {state} {} {STATE}", "<no substitution> Problem <no substitution> <no substitution>")]
+    [InlineData("{{state}} }} { alone", "{state} } { alone")]
+    [InlineData("no placeholder at all", "no placeholder at all")]
+    public void Problem_subject_substitutes_the_template(string template, string expected)
+    {
+        var mail = _composer.Problem(Settings(subjectTemplate: template), Check(), "Connection refused", Now);
+        Assert.Equal(expected, mail.Subject);
+    }
+
+    [Fact]
+    public void Recovery_subject_says_OK()
+    {
+        var mail = _composer.Recovery(Settings(), Check(), BaseTick, Now.AddMinutes(-5), Now, "<p@x>");
+        Assert.Equal("[DOMAIN] OK: CheckSMTP4 on mail.example.org", mail.Subject);
+    }
+
+    [Fact]
+    public void Problem_body_names_the_check_and_its_trimmed_failure()
+    {
+        var mail = _composer.Problem(Settings(), Check(), "  MAIL FROM rejected: 550 no\nsecond line\n", Now);
+        Assert.Equal("Check smtp4/mx (CheckSMTP4 on mail.example.org):\nfailure:\nMAIL FROM rejected: 550 no\nsecond line\n", mail.Body);
+        Assert.Equal((MailKind.Problem, "smtp4/mx", (string?)null), (mail.Kind, mail.CheckId, mail.InReplyTo));
+    }
+
+    [Fact]
+    public void Recovery_body_gives_the_duration_and_retries_and_threads_to_the_problem()
+    {
+        var mail = _composer.Recovery(Settings(), Check(), BaseTick, Now.AddMinutes(-12).AddMilliseconds(-700), Now, "<problem@monitor>");
+        // error-every = 5 ticks of 60 s: 12 min 0.7 s is 2 whole intervals.
+        Assert.Equal("Check smtp4/mx (CheckSMTP4 on mail.example.org):\nrecovered after 0:12:00 (2 retries).\n", mail.Body);
+        Assert.Equal(("<problem@monitor>", MailKind.Recovery), (mail.InReplyTo, mail.Kind));
+    }
+
+    [Theory]
+    [InlineData(300, 60, "0:05:00 (5 retries)")]
+    [InlineData(60, 60, "0:01:00 (1 retry)")]
+    [InlineData(119.9, 60, "0:01:59 (1 retry)")]
+    [InlineData(0, 60, "0:00:00 (0 retries)")]
+    [InlineData(59, 60, "0:00:59 (0 retries)")]
+    [InlineData(26 * 3600 + 1, 3600, "26:00:01 (26 retries)")]
+    [InlineData(3 * 86400 + 59 * 60 + 7, 300, "72:59:07 (875 retries)")]
+    public void Recovery_duration_is_whole_seconds_and_retries_are_rounded_down(double seconds, int interval, string expected)
+    {
+        Assert.Equal($"recovered after {expected}.",
+            MailComposer.RecoveredAfter(TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(interval)));
+    }
+
+    [Fact]
+    public void Report_body_is_the_state_text_after_the_age_line()
+    {
+        CheckInError[] errors = [new("smtp4/mx", "mail.example.org", Now.AddHours(-2), "Connection refused")];
+        var mail = _composer.Report(Settings(), TimeSpan.FromHours(1), errors, [new("ping4/localhost", false)], Now);
+        Assert.Equal("[DOMAIN] Picomon error report", mail.Subject);
+        Assert.Equal("Following entries have failed for more than 3600s:\n" + StateText.Body(errors, [new("ping4/localhost", false)]), mail.Body);
+        Assert.StartsWith("Following entries have failed for more than 3600s:\n\n    Checks in error:\n-+-+", mail.Body);
+        Assert.Equal((MailKind.Report, (string?)null), (mail.Kind, mail.CheckId));
+    }
+
+    [Fact]
+    public void Stopped_mail_gives_the_exit_status()
+    {
+        var mail = _composer.Stopped(Settings(), 0, Now);
+        Assert.Equal(("[DOMAIN] Picomon stopped", "Picomon exited with status 0\n", MailKind.Stopped),
+            (mail.Subject, mail.Body, mail.Kind));
+    }
+
+    [Fact]
+    public void Headers_come_from_the_settings_and_the_clock()
+    {
+        var mail = _composer.Problem(Settings(), Check(), "x", Now);
+        Assert.Equal("Picomon <picomon@monitor.example.org>", mail.From);
+        Assert.Equal(["ops@example.org", "Oncall <oncall@example.org>"], mail.To);
+        Assert.Equal(Now, mail.Date);
+        Assert.Matches(@"^<20261124100203\.[0-9a-f]{32}@monitor\.example\.org>$", mail.MessageId);
+    }
+
+    [Fact]
+    public void An_empty_addr_from_falls_back_to_the_default()
+    {
+        Assert.Equal("Picomon <picomon@host.example>", MailComposer.DefaultFrom("host.example"));
+        Assert.Equal("Picomon <picomon@monitor.example.org>", _composer.Stopped(Settings(addrFrom: ""), 1, Now).From);
+    }
+
+    [Fact]
+    public void Message_ids_are_unique()
+    {
+        var ids = Enumerable.Range(0, 2000).Select(_ => _composer.Stopped(Settings(), 0, Now).MessageId).ToHashSet();
+        Assert.Equal(2000, ids.Count);
+    }
+
+    [Fact]
+    public void Mime_form_is_utf8_quoted_printable_and_survives_a_round_trip()
+    {
+        var mail = _composer.Problem(Settings(), Check(), "réponse ✓ invalide", Now);
+        var raw = Serialize(mail.ToMimeMessage());
+        Assert.Contains("Content-Type: text/plain; charset=utf-8", raw);
+        Assert.Contains("Content-Transfer-Encoding: quoted-printable", raw);
+        Assert.True(raw.All(c => c < 128), "the raw message is 7-bit");
+        var parsed = MimeMessage.Load(new MemoryStream(Encoding.ASCII.GetBytes(raw)));
+        Assert.Equal(mail.Body, parsed.TextBody?.ReplaceLineEndings("\n"));
+        Assert.Equal(mail.Subject, parsed.Subject);
+        Assert.Equal(Now, parsed.Date);
+    }
+
+    [Fact]
+    public void Mime_form_carries_the_message_id_exactly_and_threading_headers_when_answering()
+    {
+        var problem = _composer.Problem(Settings(), Check(), "x", Now);
+        var recovery = _composer.Recovery(Settings(), Check(), BaseTick, Now, Now.AddMinutes(5), problem.MessageId);
+        var raw = Serialize(recovery.ToMimeMessage());
+        Assert.Matches(new Regex($"^Message-I[dD]: {Regex.Escape(recovery.MessageId)}\r?$", RegexOptions.Multiline), raw);
+        Assert.Matches(new Regex($"^In-Reply-To: {Regex.Escape(problem.MessageId)}\r?$", RegexOptions.Multiline), raw);
+        Assert.Matches(new Regex($"^References: {Regex.Escape(problem.MessageId)}\r?$", RegexOptions.Multiline), raw);
+        Assert.DoesNotContain("In-Reply-To", Serialize(problem.ToMimeMessage()));
+        Assert.DoesNotContain("References", Serialize(problem.ToMimeMessage()));
+    }
+
+    [Fact]
+    public void Outgoing_mail_survives_a_json_round_trip()
+    {
+        var mail = _composer.Recovery(Settings(), Check(), BaseTick, Now, Now.AddMinutes(5), "<p@x>");
+        var back = JsonSerializer.Deserialize<OutgoingMail>(JsonSerializer.Serialize(mail))!;
+        Assert.Equal(mail with { To = back.To }, back);
+        Assert.Equal(mail.To, back.To);
+    }
+
+    private static string Serialize(MimeMessage message)
+    {
+        using var stream = new MemoryStream();
+        message.WriteTo(stream);
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+}
