@@ -179,6 +179,22 @@ public sealed class CheckActorSpecs : ActorSpec
     }
 
     [Fact]
+    public async Task A_failure_of_a_run_that_outlasted_error_every_skips_the_grid_points_it_covered()
+    {
+        var actor = await StartAsync(ActorTestChecks.Check(every: 5, errorEvery: 1), TimeSpan.Zero);
+        var slow = await _probe.NextRunAsync();
+        await AdvanceToAsync(_t0 + 2.5 * Tick, actor);
+
+        await EventFilter.Debug(contains: "outlasted its next due time, skipping 2 run(s)").ExpectOneAsync(async () =>
+        {
+            slow.Fail("slow");
+            await ExpectReportAsync();
+        });
+
+        await RunAtAsync(actor, _t0 + 3 * Tick, success: true);
+    }
+
+    [Fact]
     public async Task Does_not_drift_over_a_thousand_periods_of_runs_taking_time()
     {
         var actor = await StartAsync(ActorTestChecks.Check(), TimeSpan.Zero);
@@ -192,6 +208,18 @@ public sealed class CheckActorSpecs : ActorSpec
             Assert.Equal((_t0 + period * Tick, runTime), (ran.StartedAt, ran.Duration));
             await AdvanceAsync(Tick - runTime, actor);
         }
+    }
+
+    [Fact]
+    public async Task A_timer_firing_late_does_not_shift_the_schedule()
+    {
+        var actor = await StartAsync(ActorTestChecks.Check(), TimeSpan.Zero);
+        await RunAsync(success: true);
+        // One advance past the due time: the timer fires 40 s late, as a loaded scheduler might.
+        await AdvanceAsync(Tick + TimeSpan.FromSeconds(40), actor);
+        Assert.Equal(_t0 + Tick + TimeSpan.FromSeconds(40), (await RunAsync(success: true)).Run.StartedAt);
+
+        await RunAtAsync(actor, _t0 + 2 * Tick, success: true);
     }
 
     [Fact]
@@ -254,6 +282,32 @@ public sealed class CheckActorSpecs : ActorSpec
         var (recovery, _) = await RunAtAsync(actor, _t0 + Tick, success: true);
         Assert.True(recovery?.IsRecovery);
         Assert.Equal((_t0, 2), (recovery?.ErrorSince, recovery?.ConsecutiveFailures));
+    }
+
+    [Fact]
+    public async Task Runs_nothing_until_the_aggregator_has_said_where_it_stood()
+    {
+        var check = ActorTestChecks.Check();
+        var actor = Sys.ActorOf(CheckActor.Props(check, _probe, _aggregator, Tick, TimeSpan.FromSeconds(30)));
+        await _aggregator.ExpectMsgAsync<GetCheckStatus>();
+        actor.Tell(CheckActor.RunNow.Instance);
+        await AdvanceAsync(2 * Tick, actor);
+
+        _aggregator.Reply(new CheckStatusReply(check.Id, null));
+
+        Assert.Equal(_t0 + 2 * Tick, (await RunAsync(success: true)).Run.StartedAt);
+    }
+
+    [Fact]
+    public async Task A_check_resumed_in_error_stays_in_error_whatever_its_retry_setting()
+    {
+        var resumed = new CheckState("test/host", CheckStatus.Error, _t0, 1, "down", _t0, _t0, TimeSpan.Zero);
+        await StartAsync(ActorTestChecks.Check(retry: 3), TimeSpan.Zero, resumed);
+
+        var (change, run) = await RunAsync(success: false);
+
+        Assert.Null(change);
+        Assert.Equal((CheckStatus.Error, 2), (run.Status, run.ConsecutiveFailures));
     }
 
     [Fact]
