@@ -42,15 +42,11 @@ public sealed class CheckActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     private readonly CheckDefinition _check;
     private readonly IProbe _probe;
     private readonly IActorRef _aggregator;
-    private readonly TimeSpan _baseTick;
     private readonly TimeSpan _firstRunDelay;
+    private readonly CheckStateMachine _machine;
     private readonly object _incarnation = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
-    private CheckStatus _status = CheckStatus.Ok;
-    private int _failures;
-    private DateTimeOffset? _errorSince;
-    private string _lastFailure = "";
     private DateTimeOffset _scheduled; // scheduled start of the current (or last) run: the grid's origin
     private DateTimeOffset _due;       // next grid point; the timer is armed for it
     private bool _inFlight;
@@ -58,7 +54,8 @@ public sealed class CheckActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 
     public CheckActor(CheckDefinition check, IProbe probe, IActorRef aggregator, TimeSpan baseTick, TimeSpan firstRunDelay)
     {
-        (_check, _probe, _aggregator, _baseTick, _firstRunDelay) = (check, probe, aggregator, baseTick, firstRunDelay);
+        (_check, _probe, _aggregator, _firstRunDelay) = (check, probe, aggregator, firstRunDelay);
+        _machine = new CheckStateMachine(check, baseTick);
         Receive<CheckStatusReply>(r => r.Id == _check.Id, Restore);
         ReceiveAny(_ => Stash.Stash());
     }
@@ -74,9 +71,6 @@ public sealed class CheckActor : ReceiveActor, IWithTimers, IWithUnboundedStash
 
     private DateTimeOffset Now => Context.System.Scheduler.Now;
 
-    private TimeSpan CurrentInterval =>
-        _status == CheckStatus.Ok ? _check.Interval(_baseTick) : _check.ErrorInterval(_baseTick);
-
     // Also runs after a restart (PostRestart calls PreStart): the aggregator holds the state to resume.
     protected override void PreStart() => _aggregator.Tell(new GetCheckStatus(_check.Id));
 
@@ -84,9 +78,8 @@ public sealed class CheckActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     {
         if (reply.State is { } state)
         {
-            (_status, _failures, _errorSince) = (state.Status, state.ConsecutiveFailures, state.ErrorSince);
-            _lastFailure = state.Status == CheckStatus.Ok ? "" : state.LastMessage;
-            _log.Debug("{0}: resuming as {1} ({2} failures in a row)", _check.Id, _status, _failures);
+            _machine.Resume(state);
+            _log.Debug("{0}: resuming as {1} ({2} failures in a row)", _check.Id, state.Status, state.ConsecutiveFailures);
         }
         Become(Running);
         Stash.UnstashAll();
@@ -117,7 +110,7 @@ public sealed class CheckActor : ReceiveActor, IWithTimers, IWithUnboundedStash
             return;
         }
         // Single flight: every grid point passed while the run is going is skipped, not queued.
-        var interval = CurrentInterval;
+        var interval = _machine.Interval;
         var skipped = (Now - _due).Ticks / interval.Ticks + 1;
         _log.Debug("{0}: previous run still in flight, skipping {1} run(s)", _check.Id, skipped);
         _due += interval * skipped;
@@ -132,7 +125,7 @@ public sealed class CheckActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         // Task.Run: a probe doing synchronous work before its first await must not hold the mailbox.
         Task.Run(() => ProbeRunner.RunAsync(probe, target, timeout))
             .PipeTo(Self, success: result => new RunCompleted(incarnation, result, started));
-        _due = scheduled + CurrentInterval;
+        _due = scheduled + _machine.Interval;
         ScheduleNext();
     }
 
@@ -145,42 +138,23 @@ public sealed class CheckActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         }
         _inFlight = false;
         var now = Now;
-        var intervalBefore = CurrentInterval;
-        var transition = Apply(completed.Result, now);
+        var intervalBefore = _machine.Interval;
+        var transition = _machine.Apply(completed.Result, now);
         if (_stopping) Context.Stop(Self);
-        else if (CurrentInterval != intervalBefore) Regrid(now);
+        else if (_machine.Interval != intervalBefore) Regrid(now);
 
+        // Told last, once the schedule is settled; the transition before the run, so the aggregator's row
+        // has its new status before the run's details arrive.
         if (transition is not null) _aggregator.Tell(transition);
         _aggregator.Tell(new CheckRan(_check.Id, completed.Result.Success, completed.Result.Message,
-            completed.StartedAt, now - completed.StartedAt, _status, _failures));
+            completed.StartedAt, now - completed.StartedAt, _machine.Status, _machine.ConsecutiveFailures));
     }
-
-    /// <summary>Counts the result into the state machine; returns the transition it caused, if any.</summary>
-    private CheckStateChanged? Apply(ProbeResult result, DateTimeOffset now)
-    {
-        var from = _status;
-        if (result.Success)
-        {
-            var (failures, errorSince, lastFailure) = (_failures, _errorSince, _lastFailure);
-            (_status, _failures, _errorSince, _lastFailure) = (CheckStatus.Ok, 0, null, "");
-            return from == CheckStatus.Ok ? null : Transition(from, now, lastFailure, failures, errorSince);
-        }
-        _failures++;
-        _lastFailure = result.Message;
-        // Once in error, a check stays there until a success, even if its retry setting changed meanwhile.
-        _status = from == CheckStatus.Error || _failures > _check.Retry ? CheckStatus.Error : CheckStatus.Retrying;
-        if (_status == CheckStatus.Error && from != CheckStatus.Error) _errorSince = now;
-        return from == _status ? null : Transition(from, now, result.Message, _failures, _errorSince);
-    }
-
-    private CheckStateChanged Transition(CheckStatus from, DateTimeOffset at, string message, int failures, DateTimeOffset? errorSince) =>
-        new(_check, from, _status, at, message, failures, errorSince, _check.ErrorInterval(_baseTick));
 
     /// <summary>The result switched between every and error-every: the next run is one new interval after
     /// the scheduled start of the run that just ended; grid points already passed during it are skipped.</summary>
     private void Regrid(DateTimeOffset now)
     {
-        var interval = CurrentInterval;
+        var interval = _machine.Interval;
         _due = _scheduled + interval;
         if (_due < now)
         {
@@ -201,7 +175,7 @@ public sealed class CheckActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         }
         _log.Debug("{0}: run requested while one is in flight; schedule restarted from now", _check.Id);
         _scheduled = Now;
-        _due = _scheduled + CurrentInterval;
+        _due = _scheduled + _machine.Interval;
         ScheduleNext();
     }
 

@@ -1,3 +1,6 @@
+using Picomon.Configuration;
+using Picomon.Probes;
+
 namespace Picomon.Actors;
 
 /// <summary>Where a check stands in its state machine: OK → Retrying → Error → OK.
@@ -36,4 +39,47 @@ public sealed record StateSnapshot(DateTimeOffset TakenAt, IReadOnlyList<CheckSt
     /// <paramref name="now"/> (the global report's "failed for more than Ns").</summary>
     public IReadOnlyList<CheckState> InErrorLongerThan(TimeSpan duration, DateTimeOffset now) =>
         InError.Where(c => c.ErrorSince is { } since && now - since > duration).ToList();
+}
+
+/// <summary>One check's failure counting (SPEC §4), free of time and actors: the (retry+1)-th consecutive
+/// failure enters error, a single success resets the count, and only a success leaves error.</summary>
+public sealed class CheckStateMachine(CheckDefinition check, TimeSpan baseTick)
+{
+    private DateTimeOffset? _errorSince;
+    private string _lastFailure = "";
+
+    public CheckStatus Status { get; private set; } = CheckStatus.Ok;
+    public int ConsecutiveFailures { get; private set; }
+
+    /// <summary>Until the next run: every × base-tick after a success, error-every × base-tick after a failure.</summary>
+    public TimeSpan Interval => Status == CheckStatus.Ok ? check.Interval(baseTick) : check.ErrorInterval(baseTick);
+
+    /// <summary>Continues from a state the aggregator remembered (after a restart).</summary>
+    public void Resume(CheckState state)
+    {
+        (Status, ConsecutiveFailures, _errorSince) = (state.Status, state.ConsecutiveFailures, state.ErrorSince);
+        _lastFailure = state.Status == CheckStatus.Ok ? "" : state.LastMessage;
+    }
+
+    /// <summary>Counts one result, finished at <paramref name="at"/>; returns the transition it caused, if any.</summary>
+    public StateAggregator.CheckStateChanged? Apply(ProbeResult result, DateTimeOffset at)
+    {
+        var from = Status;
+        if (result.Success)
+        {
+            var (failures, errorSince, lastFailure) = (ConsecutiveFailures, _errorSince, _lastFailure);
+            (Status, ConsecutiveFailures, _errorSince, _lastFailure) = (CheckStatus.Ok, 0, null, "");
+            return from == CheckStatus.Ok ? null : Transition(from, at, lastFailure, failures, errorSince);
+        }
+        ConsecutiveFailures++;
+        _lastFailure = result.Message;
+        // Once in error, a check stays there until a success, even if its retry setting changed meanwhile.
+        Status = from == CheckStatus.Error || ConsecutiveFailures > check.Retry ? CheckStatus.Error : CheckStatus.Retrying;
+        if (Status == CheckStatus.Error && from != CheckStatus.Error) _errorSince = at;
+        return from == Status ? null : Transition(from, at, result.Message, ConsecutiveFailures, _errorSince);
+    }
+
+    private StateAggregator.CheckStateChanged Transition(
+        CheckStatus from, DateTimeOffset at, string message, int failures, DateTimeOffset? errorSince) =>
+        new(check, from, Status, at, message, failures, errorSince, check.ErrorInterval(baseTick));
 }
