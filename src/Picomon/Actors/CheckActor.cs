@@ -1,0 +1,188 @@
+using Akka.Actor;
+using Akka.Event;
+using Picomon.Configuration;
+using Picomon.Probes;
+using static Picomon.Actors.StateAggregator;
+
+namespace Picomon.Actors;
+
+/// <summary>One check (SPEC §4): owns its schedule — one timer re-armed at each due time, due times
+/// laid on a grid of scheduled starts so nothing drifts —, its consecutive-failure count and its state
+/// machine OK → Retrying → Error → OK. Runs its probe off the mailbox, never two at once, and tells the
+/// aggregator about every run and every transition. Its state survives a restart: it first asks the
+/// aggregator where it stood, and runs nothing until the answer comes.</summary>
+public sealed class CheckActor : ReceiveActor, IWithTimers, IWithUnboundedStash
+{
+    /// <summary>Run now (unless a run is in flight) and restart the schedule from now (SIGUSR1).</summary>
+    public sealed class RunNow
+    {
+        public static readonly RunNow Instance = new();
+        private RunNow() { }
+    }
+
+    /// <summary>Start no more runs; the actor stops itself once its in-flight run, if any, has finished.</summary>
+    public sealed class StopScheduling
+    {
+        public static readonly StopScheduling Instance = new();
+        private StopScheduling() { }
+    }
+
+    private sealed class Due
+    {
+        public static readonly Due Instance = new();
+        private Due() { }
+    }
+
+    /// <summary><see cref="Incarnation"/> tells a result of this actor instance from one of a run
+    /// started before a restart.</summary>
+    private sealed record RunCompleted(object Incarnation, ProbeResult Result, DateTimeOffset StartedAt);
+
+    private const string DueTimer = "due";
+
+    private readonly CheckDefinition _check;
+    private readonly IProbe _probe;
+    private readonly IActorRef _aggregator;
+    private readonly TimeSpan _firstRunDelay;
+    private readonly CheckStateMachine _machine;
+    private readonly object _incarnation = new();
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    private DateTimeOffset _scheduled; // scheduled start of the current (or last) run: the grid's origin
+    private DateTimeOffset _due;       // next grid point; the timer is armed for it
+    private bool _inFlight;
+    private bool _stopping;
+
+    public CheckActor(CheckDefinition check, IProbe probe, IActorRef aggregator, TimeSpan baseTick, TimeSpan firstRunDelay)
+    {
+        (_check, _probe, _aggregator, _firstRunDelay) = (check, probe, aggregator, firstRunDelay);
+        _machine = new CheckStateMachine(check, baseTick);
+        Receive<CheckStatusReply>(r => r.Id == _check.Id, Restore);
+        ReceiveAny(_ => Stash.Stash());
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+    public IStash Stash { get; set; } = null!;
+
+    public static Props Props(CheckDefinition check, IProbe probe, IActorRef aggregator, TimeSpan baseTick, TimeSpan firstRunDelay) =>
+        Akka.Actor.Props.Create(() => new CheckActor(check, probe, aggregator, baseTick, firstRunDelay));
+
+    /// <summary>A valid actor name for a check id, distinct for distinct ids (ids hold '/', ':', spaces…).</summary>
+    public static string ActorName(string checkId) => Uri.EscapeDataString(checkId);
+
+    private DateTimeOffset Now => Context.System.Scheduler.Now;
+
+    // Also runs after a restart (PostRestart calls PreStart): the aggregator holds the state to resume.
+    protected override void PreStart() => _aggregator.Tell(new GetCheckStatus(_check.Id));
+
+    private void Restore(CheckStatusReply reply)
+    {
+        if (reply.State is { } state)
+        {
+            _machine.Resume(state);
+            _log.Debug("{0}: resuming as {1} ({2} failures in a row)", _check.Id, state.Status, state.ConsecutiveFailures);
+        }
+        Become(Running);
+        Stash.UnstashAll();
+        _due = Now + _firstRunDelay;
+        ScheduleNext();
+    }
+
+    private void Running()
+    {
+        Receive<Due>(_ => OnDue());
+        Receive<RunCompleted>(OnCompleted);
+        Receive<RunNow>(_ => OnRunNow());
+        Receive<StopScheduling>(_ => OnStop());
+    }
+
+    private void ScheduleNext()
+    {
+        var now = Now;
+        if (_due > now) Timers.StartSingleTimer(DueTimer, Due.Instance, _due - now);
+        else OnDue();
+    }
+
+    private void OnDue()
+    {
+        if (!_inFlight)
+        {
+            StartRun(_due);
+            return;
+        }
+        // Single flight: every grid point passed while the run is going is skipped, not queued.
+        var interval = _machine.Interval;
+        var skipped = (Now - _due).Ticks / interval.Ticks + 1;
+        _log.Debug("{0}: previous run still in flight, skipping {1} run(s)", _check.Id, skipped);
+        _due += interval * skipped;
+        ScheduleNext();
+    }
+
+    private void StartRun(DateTimeOffset scheduled)
+    {
+        _scheduled = scheduled;
+        _inFlight = true;
+        var (probe, target, timeout, incarnation, started) = (_probe, _check.Target, _check.Timeout, _incarnation, Now);
+        // Task.Run: a probe doing synchronous work before its first await must not hold the mailbox.
+        Task.Run(() => ProbeRunner.RunAsync(probe, target, timeout))
+            .PipeTo(Self, success: result => new RunCompleted(incarnation, result, started));
+        _due = scheduled + _machine.Interval;
+        ScheduleNext();
+    }
+
+    private void OnCompleted(RunCompleted completed)
+    {
+        if (!ReferenceEquals(completed.Incarnation, _incarnation))
+        {
+            _log.Debug("{0}: ignoring the result of a run started before a restart", _check.Id);
+            return;
+        }
+        _inFlight = false;
+        var now = Now;
+        var intervalBefore = _machine.Interval;
+        var transition = _machine.Apply(completed.Result, now);
+        if (_stopping) Context.Stop(Self);
+        else if (_machine.Interval != intervalBefore) Regrid(now);
+
+        // Told last, once the schedule is settled; the transition before the run, so the aggregator's row
+        // has its new status before the run's details arrive.
+        if (transition is not null) _aggregator.Tell(transition);
+        _aggregator.Tell(new CheckRan(_check.Id, completed.Result.Success, completed.Result.Message,
+            completed.StartedAt, now - completed.StartedAt, _machine.Status, _machine.ConsecutiveFailures));
+    }
+
+    /// <summary>The result switched between every and error-every: the next run is one new interval after
+    /// the scheduled start of the run that just ended; grid points already passed during it are skipped.</summary>
+    private void Regrid(DateTimeOffset now)
+    {
+        var interval = _machine.Interval;
+        _due = _scheduled + interval;
+        if (_due < now)
+        {
+            var skipped = ((now - _due).Ticks + interval.Ticks - 1) / interval.Ticks;
+            _log.Debug("{0}: run outlasted its next due time, skipping {1} run(s)", _check.Id, skipped);
+            _due += interval * skipped;
+        }
+        ScheduleNext();
+    }
+
+    private void OnRunNow()
+    {
+        if (_stopping) return;
+        if (!_inFlight)
+        {
+            StartRun(Now);
+            return;
+        }
+        _log.Debug("{0}: run requested while one is in flight; schedule restarted from now", _check.Id);
+        _scheduled = Now;
+        _due = _scheduled + _machine.Interval;
+        ScheduleNext();
+    }
+
+    private void OnStop()
+    {
+        _stopping = true;
+        Timers.Cancel(DueTimer);
+        if (!_inFlight) Context.Stop(Self);
+    }
+}

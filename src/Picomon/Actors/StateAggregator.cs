@@ -1,0 +1,137 @@
+using Akka.Actor;
+using Akka.Event;
+using Picomon.Configuration;
+
+namespace Picomon.Actors;
+
+/// <summary>The single source of truth about checks: the state table (one <see cref="CheckState"/> per
+/// check that has reported), fed by every <see cref="CheckRan"/> and <see cref="CheckStateChanged"/>.
+/// Logs transitions, hands Problem and recovery transitions to the transitions target (the mail path),
+/// answers a restarting check with its last known state, and gives immutable snapshots.</summary>
+public sealed class StateAggregator : ReceiveActor
+{
+    /// <summary>One probe run of a check, with the status it left the check in.</summary>
+    public sealed record CheckRan(
+        string Id,
+        bool Success,
+        string Message,
+        DateTimeOffset StartedAt,
+        TimeSpan Duration,
+        CheckStatus Status,
+        int ConsecutiveFailures);
+
+    /// <summary>A check changed status. Carries everything a Problem or OK mail needs.</summary>
+    /// <param name="At">When the run that caused it finished; for a recovery, when the error ended.</param>
+    /// <param name="Message">The failure message; for a transition to Ok, the last failure message
+    /// (what the check recovered from).</param>
+    /// <param name="ConsecutiveFailures">Failures in a row at the transition (for a transition to Ok,
+    /// the count that the success ended).</param>
+    /// <param name="ErrorSince">When the error began: equals <paramref name="At"/> on entering error, the
+    /// error's start on a recovery, null for transitions between Ok and Retrying.</param>
+    /// <param name="ErrorInterval">The check's error-every × base-tick (the "N retries" of a recovery mail).</param>
+    public sealed record CheckStateChanged(
+        CheckDefinition Check,
+        CheckStatus From,
+        CheckStatus To,
+        DateTimeOffset At,
+        string Message,
+        int ConsecutiveFailures,
+        DateTimeOffset? ErrorSince,
+        TimeSpan ErrorInterval)
+    {
+        public string Id => Check.Id;
+        /// <summary>Entering error: a Problem mail.</summary>
+        public bool IsProblem => To == CheckStatus.Error;
+        /// <summary>Leaving error: an OK mail.</summary>
+        public bool IsRecovery => From == CheckStatus.Error && To == CheckStatus.Ok;
+        /// <summary>How long the error lasted, for a recovery.</summary>
+        public TimeSpan? ErrorDuration => IsRecovery && ErrorSince is { } since ? At - since : null;
+    }
+
+    /// <summary>Asks for one check's last known state; the answer is a <see cref="CheckStatusReply"/>.</summary>
+    public sealed record GetCheckStatus(string Id);
+
+    /// <summary><see cref="State"/> is null when the check is unknown.</summary>
+    public sealed record CheckStatusReply(string Id, CheckState? State);
+
+    /// <summary>Asks for the whole table; the answer is a <see cref="StateSnapshot"/>.</summary>
+    public sealed class GetSnapshot
+    {
+        public static readonly GetSnapshot Instance = new();
+        private GetSnapshot() { }
+    }
+
+    private readonly Dictionary<string, CheckState> _table = new(StringComparer.Ordinal);
+    private readonly IActorRef? _transitionsTarget;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    public StateAggregator(IActorRef? transitionsTarget)
+    {
+        _transitionsTarget = transitionsTarget;
+        Receive<CheckStateChanged>(OnStateChanged);
+        Receive<CheckRan>(OnRan);
+        Receive<GetCheckStatus>(q => Sender.Tell(new CheckStatusReply(q.Id, _table.GetValueOrDefault(q.Id))));
+        Receive<GetSnapshot>(_ => Sender.Tell(TakeSnapshot()));
+    }
+
+    /// <param name="transitionsTarget">Receives every Problem and recovery <see cref="CheckStateChanged"/>
+    /// (the Mailer); null to only log them.</param>
+    public static Props Props(IActorRef? transitionsTarget) =>
+        Akka.Actor.Props.Create(() => new StateAggregator(transitionsTarget));
+
+    /// <summary>An elapsed time as H:MM:SS, whole seconds (hours are not wrapped at 24).</summary>
+    public static string FormatElapsed(TimeSpan elapsed)
+    {
+        var seconds = (long)elapsed.TotalSeconds;
+        return $"{seconds / 3600}:{seconds / 60 % 60:00}:{seconds % 60:00}";
+    }
+
+    private void OnStateChanged(CheckStateChanged change)
+    {
+        var row = _table.GetValueOrDefault(change.Id) ?? NewRow(change.Id, change.To, change.At);
+        _table[change.Id] = row with
+        {
+            Status = change.To,
+            Since = change.At,
+            ConsecutiveFailures = change.ConsecutiveFailures,
+            ErrorSince = change.To == CheckStatus.Error ? change.ErrorSince : null,
+        };
+
+        if (change.IsProblem)
+            _log.Warning("{0}: entered error: {1}", change.Id, change.Message);
+        else if (change.IsRecovery)
+            _log.Info("{0}: recovered after {1}", change.Id, FormatElapsed(change.ErrorDuration ?? TimeSpan.Zero));
+        else
+            _log.Debug("{0}: {1} -> {2}", change.Id, change.From, change.To);
+
+        if (change.IsProblem || change.IsRecovery)
+            _transitionsTarget?.Tell(change);
+    }
+
+    private void OnRan(CheckRan run)
+    {
+        var finished = run.StartedAt + run.Duration;
+        // A row normally exists (the transition, if any, comes first); if the table lost it, the run
+        // itself says where the check stands.
+        var row = _table.GetValueOrDefault(run.Id) ?? NewRow(run.Id, run.Status, finished);
+        _table[run.Id] = row with
+        {
+            ConsecutiveFailures = run.ConsecutiveFailures,
+            LastMessage = run.Message,
+            LastRun = run.StartedAt,
+            LastDuration = run.Duration,
+        };
+
+        if (run.Success)
+            _log.Debug("{0}: OK in {1:0} ms", run.Id, run.Duration.TotalMilliseconds);
+        else
+            _log.Debug("{0}: failed ({1}, {2} in a row) in {3:0} ms: {4}",
+                run.Id, run.Status, run.ConsecutiveFailures, run.Duration.TotalMilliseconds, run.Message);
+    }
+
+    private static CheckState NewRow(string id, CheckStatus status, DateTimeOffset since) =>
+        new(id, status, since, 0, "", status == CheckStatus.Error ? since : null, null, null);
+
+    private StateSnapshot TakeSnapshot() =>
+        new(Context.System.Scheduler.Now, _table.Values.OrderBy(r => r.Id, StringComparer.Ordinal).ToList());
+}

@@ -1,0 +1,185 @@
+using Akka.Actor;
+using Akka.TestKit;
+using Picomon.Actors;
+using Picomon.Configuration;
+using Picomon.Tests.Support;
+using Xunit.Abstractions;
+using static Picomon.Actors.StateAggregator;
+
+namespace Picomon.Tests.Actors;
+
+public sealed class ChecksSupervisorSpecs : ActorSpec
+{
+    private readonly Dictionary<string, ControllableProbe> _probes = [];
+    private readonly TestProbe _aggregator;
+    private readonly DateTimeOffset _t0;
+
+    public ChecksSupervisorSpecs(ITestOutputHelper output) : base(output)
+    {
+        _aggregator = CreateTestProbe("aggregator");
+        _t0 = Clock.Now;
+    }
+
+    private ControllableProbe ProbeFor(CheckDefinition check) => _probes[check.Id] = new ControllableProbe();
+
+    private static CheckDefinition[] Checks(int count) =>
+        Enumerable.Range(0, count).Select(i => ActorTestChecks.Check($"test/host-{i}", retry: 0)).ToArray();
+
+    /// <summary>Starts the supervisor and answers every check's state request with "unknown", so every
+    /// check has armed its first run before the test advances the clock.</summary>
+    private async Task<(IActorRef Supervisor, IActorRef[] Children)> StartAsync(CheckDefinition[] checks, IActorRef aggregator)
+    {
+        var supervisor = Sys.ActorOf(ChecksSupervisor.Props(checks, ProbeFor, aggregator, Tick), "checks");
+        if (aggregator.Equals(_aggregator))
+            for (var i = 0; i < checks.Length; i++)
+                _aggregator.Reply(new CheckStatusReply((await _aggregator.ExpectMsgAsync<GetCheckStatus>()).Id, null));
+        await supervisor.Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(10)); // its children exist
+        var children = new IActorRef[checks.Length];
+        for (var i = 0; i < checks.Length; i++)
+            children[i] = await ChildAsync(supervisor, checks[i]);
+        return (supervisor, children);
+    }
+
+    private async Task<IActorRef> ChildAsync(IActorRef supervisor, CheckDefinition check)
+    {
+        var identity = await Sys.ActorSelection(supervisor.Path / CheckActor.ActorName(check.Id))
+            .Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(10));
+        return identity.Subject ?? throw new InvalidOperationException($"no actor for {check.Id}");
+    }
+
+    private async Task<CheckRan> CompleteNextRunAsync(CheckDefinition check, bool success = true)
+    {
+        var run = await _probes[check.Id].NextRunAsync();
+        if (success) run.Succeed(); else run.Fail("down");
+        while (true)
+            if (await _aggregator.ExpectMsgAsync<object>(TimeSpan.FromSeconds(10)) is CheckRan ran)
+                return ran;
+    }
+
+    [Fact]
+    public async Task Spreads_first_runs_evenly_over_the_first_base_tick()
+    {
+        var checks = Checks(4);
+        var (_, children) = await StartAsync(checks, _aggregator);
+
+        var starts = new List<DateTimeOffset> { (await CompleteNextRunAsync(checks[0])).StartedAt };
+        for (var i = 1; i < checks.Length; i++)
+        {
+            await AdvanceAsync(Tick / 4, children);
+            starts.Add((await CompleteNextRunAsync(checks[i])).StartedAt);
+        }
+
+        Assert.Equal(Enumerable.Range(0, 4).Select(i => _t0 + TimeSpan.FromSeconds(15 * i)), starts);
+    }
+
+    [Fact]
+    public async Task Restarts_a_crashed_check_alone_every_time()
+    {
+        var checks = Checks(2);
+        var (_, children) = await StartAsync(checks, _aggregator);
+        await CompleteNextRunAsync(checks[0]);
+
+        for (var crash = 0; crash < 2; crash++)
+        {
+            children[0].Tell(Kill.Instance);
+            Assert.Equal(checks[0].Id, (await _aggregator.ExpectMsgAsync<GetCheckStatus>()).Id);
+            _aggregator.Reply(new CheckStatusReply(checks[0].Id, null));
+            Assert.Equal(_t0, (await CompleteNextRunAsync(checks[0])).StartedAt);
+        }
+
+        // The other check was not restarted (it would have asked for its state) and still runs on its grid.
+        await AdvanceAsync(Tick / 2, children);
+        Assert.Equal(_t0 + Tick / 2, (await CompleteNextRunAsync(checks[1])).StartedAt);
+    }
+
+    [Fact]
+    public async Task A_restarted_check_in_error_stays_in_error_without_a_second_problem()
+    {
+        var transitions = CreateTestProbe("transitions");
+        var aggregator = Sys.ActorOf(StateAggregator.Props(transitions), "aggregator");
+        var check = Checks(1)[0];
+        var (_, children) = await StartAsync([check], aggregator);
+        (await _probes[check.Id].NextRunAsync()).Fail("Connection refused");
+        var problem = await transitions.ExpectMsgAsync<CheckStateChanged>();
+        Assert.True(problem.IsProblem);
+
+        children[0].Tell(Kill.Instance);
+        await EventFilter.Debug(contains: "failed (Error, 2 in a row)").ExpectOneAsync(async () =>
+            (await _probes[check.Id].NextRunAsync()).Fail("Connection refused"));
+        await AdvanceAsync(Tick, children);
+        (await _probes[check.Id].NextRunAsync()).Succeed();
+
+        var recovery = await transitions.ExpectMsgAsync<CheckStateChanged>();
+        Assert.True(recovery.IsRecovery);
+        Assert.Equal((problem.ErrorSince, 2), (recovery.ErrorSince, recovery.ConsecutiveFailures));
+    }
+
+    [Fact]
+    public async Task Run_all_now_runs_every_check_now()
+    {
+        var checks = Checks(2);
+        var (supervisor, children) = await StartAsync(checks, _aggregator);
+        await CompleteNextRunAsync(checks[0]);
+        await AdvanceAsync(Tick / 2, children);
+        await CompleteNextRunAsync(checks[1]);
+        await AdvanceAsync(TimeSpan.FromSeconds(10), children);
+
+        supervisor.Tell(ChecksSupervisor.RunAllNow.Instance);
+
+        foreach (var check in checks)
+            Assert.Equal(_t0 + TimeSpan.FromSeconds(40), (await CompleteNextRunAsync(check)).StartedAt);
+    }
+
+    [Fact]
+    public async Task Stop_checks_replies_once_every_in_flight_run_has_finished()
+    {
+        var checks = Checks(2);
+        var (supervisor, children) = await StartAsync(checks, _aggregator);
+        var first = await _probes[checks[0].Id].NextRunAsync();
+        await AdvanceAsync(Tick / 2, children);
+        var second = await _probes[checks[1].Id].NextRunAsync();
+        foreach (var child in children) Watch(child);
+
+        supervisor.Tell(ChecksSupervisor.StopChecks.Instance);
+        first.Succeed();
+        await ExpectTerminatedAsync(children[0]);
+        await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
+        second.Fail("down");
+
+        var last = await ReceiveNAsync(2).ToListAsync();
+        Assert.Contains(last, m => m is ChecksSupervisor.ChecksStopped);
+        Assert.Contains(last, m => m is Terminated t && t.ActorRef.Equals(children[1]));
+        // Both runs were reported; nothing new started.
+        Assert.Equal(2, (await _aggregator.ReceiveNAsync(3).ToListAsync()).OfType<CheckRan>().Count());
+        Assert.All(_probes.Values, p => Assert.Equal(1, p.StartedCount));
+    }
+
+    [Fact]
+    public async Task Stop_checks_with_nothing_in_flight_replies_at_once_and_no_run_starts_afterwards()
+    {
+        var checks = Checks(2);
+        var (supervisor, _) = await StartAsync(checks, _aggregator);
+        await CompleteNextRunAsync(checks[0]);
+
+        supervisor.Tell(ChecksSupervisor.StopChecks.Instance);
+        await ExpectMsgAsync<ChecksSupervisor.ChecksStopped>();
+        supervisor.Tell(ChecksSupervisor.RunAllNow.Instance);
+        await AdvanceAsync(Tick, supervisor);
+
+        foreach (var check in checks)
+        {
+            var identity = await Sys.ActorSelection(supervisor.Path / CheckActor.ActorName(check.Id))
+                .Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(10));
+            Assert.Null(identity.Subject);
+        }
+        Assert.Equal([1, 0], checks.Select(c => _probes[c.Id].StartedCount));
+    }
+
+    [Fact]
+    public async Task Stop_checks_without_checks_replies_at_once()
+    {
+        var (supervisor, _) = await StartAsync([], _aggregator);
+        supervisor.Tell(ChecksSupervisor.StopChecks.Instance);
+        await ExpectMsgAsync<ChecksSupervisor.ChecksStopped>();
+    }
+}

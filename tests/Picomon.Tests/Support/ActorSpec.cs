@@ -1,0 +1,35 @@
+using Akka.Actor;
+using Akka.TestKit;
+using Xunit.Abstractions;
+
+namespace Picomon.Tests.Support;
+
+/// <summary>Base of the actor specs: virtual time (TestScheduler) and DEBUG logs so EventFilter sees them.</summary>
+public abstract class ActorSpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(Hocon, output)
+{
+    private const string Hocon = """
+        akka.scheduler.implementation = "Akka.TestKit.TestScheduler, Akka.TestKit"
+        akka.loglevel = DEBUG
+        """;
+
+    /// <summary>The base tick of every spec.</summary>
+    protected static readonly TimeSpan Tick = TimeSpan.FromSeconds(60);
+
+    protected TestScheduler Clock => (TestScheduler)Sys.Scheduler;
+
+    /// <summary>Advances virtual time, then round-trips a message through each actor so that any timer
+    /// message the advance delivered has been handled before the test goes on.</summary>
+    protected async Task AdvanceAsync(TimeSpan by, params IActorRef[] actors)
+    {
+        Clock.Advance(by);
+        foreach (var actor in actors)
+            await actor.Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>Advances to <paramref name="when"/> in steps no longer than a tick.</summary>
+    protected async Task AdvanceToAsync(DateTimeOffset when, params IActorRef[] actors)
+    {
+        while (Clock.Now < when)
+            await AdvanceAsync(when - Clock.Now < Tick ? when - Clock.Now : Tick, actors);
+    }
+}
