@@ -21,7 +21,7 @@ public static class HoconParser
     {
         if (text.Length > MaxBytes) throw new HoconException(new SourceLocation(fileName, 0), "file too large (over 64 MiB)");
         var loader = new IncludeLoader();
-        return Resolve(loader.Parse(text, fileName, baseDirectory ?? "", [], 0), environment);
+        return Resolve(loader.Parse(text, fileName, baseDirectory ?? "", [], 1), environment);
     }
 
     /// <summary>Lays <paramref name="overrides"/> over <paramref name="fallback"/>: objects merge recursively,
@@ -48,7 +48,7 @@ internal sealed class IncludeLoader
     {
         var text = Read(path);
         _open.Add(Path.GetFullPath(path));
-        return Parse(text, path, Path.GetDirectoryName(path) ?? "", [], 0);
+        return Parse(text, path, Path.GetDirectoryName(path) ?? "", [], 1);
     }
 
     public ObjectNode Parse(string text, string file, string baseDirectory, string[] prefix, int nesting)

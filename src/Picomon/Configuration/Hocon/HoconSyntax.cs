@@ -13,8 +13,10 @@ internal sealed partial class HoconSyntax(HoconLexer lexer, string[] prefix, int
     public ObjectNode ParseDocument()
     {
         SkipBlank();
+        // The root object is already counted in the nesting, braces or not.
         if (Peek().Kind != TokenKind.OpenBrace) return ParseFields(new ObjectNode(Location(1)), prefix, open: null);
-        var root = ParseObject(Take(), prefix);
+        var open = Take();
+        var root = ParseFields(new ObjectNode(Location(open.Line)), prefix, open);
         SkipBlank();
         return Peek().Kind == TokenKind.End ? root : throw Unexpected(Peek());
     }
@@ -133,6 +135,10 @@ internal sealed partial class HoconSyntax(HoconLexer lexer, string[] prefix, int
             if (next.Kind == TokenKind.End) throw Error(next.Line, $"unclosed '[' (opened at line {open.Line})");
             if (next.Kind == TokenKind.CloseBracket) break;
             items.Add(ParseValue(owner, key: null));
+            SkipSpace();
+            // `key = value` inside a list means the list was never closed.
+            if (Peek().Kind is TokenKind.Separator or TokenKind.PlusEquals)
+                throw Error(Peek().Line, $"unclosed '[' (opened at line {open.Line})");
             EndOfItem(TokenKind.CloseBracket);
         }
         Take();
