@@ -75,7 +75,10 @@ internal sealed class HoconLexer(string text, string file)
 
     private int EndLine() => text.Length > 0 && text[^1] == '\n' ? _line - 1 : _line;
 
-    private HoconException Unexpected(char c) => Error(_line, $"unexpected character '{Show(c)}'");
+    // These have no meaning in HOCON; they are only forbidden in unquoted text (e.g. an e-mail address).
+    private HoconException Unexpected(char c) => Error(_line, "`^?!@*&\\".Contains(c)
+        ? $"unexpected character '{c}' (quote text that contains it)"
+        : $"unexpected character '{Show(c)}'");
 
     private static string Show(char c) =>
         char.IsControl(c) || char.IsSurrogate(c) ? $"\\u{(int)c:x4}" : c.ToString();

@@ -95,7 +95,8 @@ public class HoconErrorTests
     [Fact]
     public void Forbidden_characters_in_unquoted_text_are_errors()
     {
-        AssertError(Fails("a = foo^bar"), 1, "unexpected character '^'");
+        AssertError(Fails("a = foo^bar"), 1, "unexpected character '^' (quote text that contains it)");
+        AssertError(Fails("to = [ops@example.org]"), 1, "unexpected character '@' (quote text that contains it)");
         AssertError(Fails("a = 1 + 2"), 1, "unexpected character '+'");
         AssertError(Fails("a = $HOME"), 1, "unexpected character '$'");
     }
