@@ -5,6 +5,10 @@ public static class CheckTypes
 {
     public static readonly IReadOnlyList<CheckType> All =
     [
+        ..DnsRecursiveProbe.Types,
+        ..DnsZoneProbe.Types,
+        ..PluginProbe.Types,
+        ..ExecProbe.Types,
     ];
 
     private static readonly Dictionary<string, CheckType> ByName = All.ToDictionary(t => t.Name);
