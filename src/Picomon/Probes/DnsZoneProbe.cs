@@ -85,8 +85,8 @@ public sealed class DnsZoneProbe : IProbe
     {
         var types = _ipVersion switch { 4 => [QueryType.A], 6 => [QueryType.AAAA], _ => new[] { QueryType.A, QueryType.AAAA } };
         var responses = await Task.WhenAll(types.Select(t => DnsRecursiveProbe.QueryAsync(resolver, true, name, t, cancellationToken)));
-        if (responses.FirstOrDefault(r => r.Response is null) is { Response: null } silent)
-            return (name, [], $"{name}: no reply from resolver {resolver}{silent.NoReply}");
+        var silent = Array.FindIndex(responses, r => r.Response is null);
+        if (silent >= 0) return (name, [], $"{name}: no reply from resolver {resolver}{responses[silent].NoReply}");
         var addresses = responses.SelectMany(r => r.Response!.Answers.OfType<AddressRecord>().Select(a => a.Address))
             .Distinct().ToArray();
         var family = _ipVersion switch { 4 => "IPv4 ", 6 => "IPv6 ", _ => "" };
