@@ -31,6 +31,16 @@ public sealed class OptionSpec
             return text is { Length: 0 } ? (null, "must not be empty") : (text, error);
         }, required, defaultValue);
 
+    /// <summary>A string that <paramref name="validate"/> accepts (it returns an error phrase, or null),
+    /// so a malformed value such as a bad <c>host:port</c> is a configuration error, not a probe failure.</summary>
+    public static OptionSpec ValidatedText(string name, Func<string, string?> validate, string? defaultValue = null) =>
+        new(name, v =>
+        {
+            var text = HoconConvert.ToText(v, out var error);
+            if (text is null) return (null, error);
+            return validate(text) is { } problem ? (null, problem) : (text, null);
+        }, false, defaultValue);
+
     public static OptionSpec Integer(string name, long min, long max, long? defaultValue = null, bool required = false) =>
         new(name, v =>
         {

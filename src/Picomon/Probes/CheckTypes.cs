@@ -6,6 +6,10 @@ public static class CheckTypes
     public static readonly IReadOnlyList<CheckType> All =
     [
         ..SmtpProbe.Types,
+        ..DnsRecursiveProbe.Types,
+        ..DnsZoneProbe.Types,
+        ..PluginProbe.Types,
+        ..ExecProbe.Types,
     ];
 
     private static readonly Dictionary<string, CheckType> ByName = All.ToDictionary(t => t.Name);

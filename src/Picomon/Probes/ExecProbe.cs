@@ -1,0 +1,36 @@
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+
+namespace Picomon.Probes;
+
+/// <summary><c>exec</c>: runs a command and succeeds when it exits 0 and its stdout matches
+/// <c>pattern</c> (optional: without one, exit 0 is enough).</summary>
+public sealed class ExecProbe(IReadOnlyList<string> command, Regex? pattern) : IProbe
+{
+    public static IReadOnlyList<CheckType> Types { get; } =
+    [
+        new("exec", "CheckExec", TargetKind.OptionalHosts, AddressFamily.Unspecified,
+            [OptionSpec.TextList("command", required: true), OptionSpec.Pattern("pattern")],
+            o => new ExecProbe(o.TextList("command")!, o.Pattern("pattern"))),
+    ];
+
+    public async Task<ProbeResult> RunAsync(ProbeTarget target, CancellationToken cancellationToken)
+    {
+        var (outcome, error) = await ChildProcess.RunAsync(ChildProcess.Expand(command, target), cancellationToken);
+        if (outcome is null) return ProbeResult.Fail(error!);
+        if (outcome.ExitCode != 0) return ProbeResult.Fail(WithLine($"exit status {outcome.ExitCode}", outcome.FirstLine));
+        if (pattern is null) return ProbeResult.Ok;
+        try
+        {
+            return pattern.IsMatch(outcome.Stdout)
+                ? ProbeResult.Ok
+                : ProbeResult.Fail(WithLine($"output does not match '{pattern}'", outcome.FirstLine));
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return ProbeResult.Fail($"pattern '{pattern}' took too long to match the output");
+        }
+    }
+
+    private static string WithLine(string what, string line) => line.Length > 0 ? $"{what}: {line}" : $"{what} (no output)";
+}
