@@ -1,4 +1,5 @@
 using Picomon.Configuration;
+using Picomon.Mail;
 using Picomon.Probes;
 
 namespace Picomon.Actors;
@@ -18,6 +19,8 @@ public enum CheckStatus
 /// <param name="Since">When the check entered <see cref="Status"/>.</param>
 /// <param name="LastMessage">The message of the last run (a failure message, or empty after a success).</param>
 /// <param name="ErrorSince">When the current error began; null unless <see cref="Status"/> is Error.</param>
+/// <param name="ProblemMessageId">The Message-ID of the Problem mail of the current error, which the
+/// recovery mail answers; null when no mail was sent for it.</param>
 public sealed record CheckState(
     string Id,
     CheckStatus Status,
@@ -26,7 +29,8 @@ public sealed record CheckState(
     string LastMessage,
     DateTimeOffset? ErrorSince,
     DateTimeOffset? LastRun,
-    TimeSpan? LastDuration);
+    TimeSpan? LastDuration,
+    string? ProblemMessageId = null);
 
 /// <summary>The whole state table at one moment, rows ordered by check id (ordinal). Immutable:
 /// the SIGUSR1 dump, the reporter and status output read it without touching the aggregator.</summary>
@@ -37,6 +41,22 @@ public sealed record StateSnapshot(DateTimeOffset TakenAt, IReadOnlyList<CheckSt
 
     /// <summary>Checks that have been in error for strictly longer than <paramref name="duration"/> at
     /// <paramref name="now"/> (the global report's "failed for more than Ns").</summary>
+    /// <summary>The configured checks not in error (OK or retrying), in id order, as the dump and the report
+    /// list them; a check that has not reported yet counts as OK.</summary>
+    public IEnumerable<CheckNotInError> NotInError(IEnumerable<string> configured)
+    {
+        var rows = Checks.ToDictionary(c => c.Id);
+        foreach (var id in configured.Order(StringComparer.Ordinal))
+        {
+            var status = rows.TryGetValue(id, out var row) ? row.Status : CheckStatus.Ok;
+            if (status != CheckStatus.Error) yield return new CheckNotInError(id, status == CheckStatus.Retrying);
+        }
+    }
+
+    /// <summary>Rows in error as the dump and report print them: since when the error began (local time), its message.</summary>
+    public static IEnumerable<CheckInError> ToErrors(IEnumerable<CheckState> rows, Func<string, string> targetName) =>
+        rows.Select(c => new CheckInError(c.Id, targetName(c.Id), (c.ErrorSince ?? c.Since).ToLocalTime(), c.LastMessage));
+
     public IReadOnlyList<CheckState> InErrorLongerThan(TimeSpan duration, DateTimeOffset now) =>
         InError.Where(c => c.ErrorSince is { } since && now - since > duration).ToList();
 }

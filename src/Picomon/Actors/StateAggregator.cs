@@ -1,13 +1,15 @@
 using Akka.Actor;
 using Akka.Event;
 using Picomon.Configuration;
+using Picomon.Mail;
 
 namespace Picomon.Actors;
 
 /// <summary>The single source of truth about checks: the state table (one <see cref="CheckState"/> per
 /// check that has reported), fed by every <see cref="CheckRan"/> and <see cref="CheckStateChanged"/>.
-/// Logs transitions, hands Problem and recovery transitions to the transitions target (the mail path),
-/// answers a restarting check with its last known state, and gives immutable snapshots.</summary>
+/// Logs transitions, turns each Problem and recovery into one mail for the Mailer (remembering the
+/// Problem mail's Message-ID so that the OK mail threads to it), answers a restarting check with its
+/// last known state, and gives immutable snapshots.</summary>
 public sealed class StateAggregator : ReceiveActor
 {
     /// <summary>One probe run of a check, with the status it left the check in.</summary>
@@ -61,23 +63,32 @@ public sealed class StateAggregator : ReceiveActor
         private GetSnapshot() { }
     }
 
-    private readonly Dictionary<string, CheckState> _table = new(StringComparer.Ordinal);
-    private readonly IActorRef? _transitionsTarget;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    /// <summary>What alert mails need besides the transition: the composer, the mail settings and the base tick.</summary>
+    public sealed record Alerting(MailComposer Composer, EmailSettings Emails, TimeSpan BaseTick);
 
-    public StateAggregator(IActorRef? transitionsTarget)
+    /// <summary>New mail settings (a reload): they apply to the next mail.</summary>
+    public sealed record UpdateAlerting(Alerting Alerting);
+
+    private readonly Dictionary<string, CheckState> _table = new(StringComparer.Ordinal);
+    private readonly IActorRef? _mailer;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private Alerting? _alerting;
+
+    public StateAggregator(IActorRef? mailer, Alerting? alerting)
     {
-        _transitionsTarget = transitionsTarget;
+        _mailer = mailer;
+        _alerting = alerting;
+        Receive<UpdateAlerting>(u => _alerting = u.Alerting);
         Receive<CheckStateChanged>(OnStateChanged);
         Receive<CheckRan>(OnRan);
         Receive<GetCheckStatus>(q => Sender.Tell(new CheckStatusReply(q.Id, _table.GetValueOrDefault(q.Id))));
         Receive<GetSnapshot>(_ => Sender.Tell(TakeSnapshot()));
     }
 
-    /// <param name="transitionsTarget">Receives every Problem and recovery <see cref="CheckStateChanged"/>
-    /// (the Mailer); null to only log them.</param>
-    public static Props Props(IActorRef? transitionsTarget) =>
-        Akka.Actor.Props.Create(() => new StateAggregator(transitionsTarget));
+    /// <param name="mailer">Receives one <see cref="Mailer.Send"/> per Problem and recovery; with
+    /// <paramref name="alerting"/> null, transitions are only logged (as with <c>--one</c>-less tests).</param>
+    public static Props Props(IActorRef? mailer, Alerting? alerting) =>
+        Akka.Actor.Props.Create(() => new StateAggregator(mailer, alerting));
 
     /// <summary>An elapsed time as H:MM:SS, whole seconds (hours are not wrapped at 24).</summary>
     public static string FormatElapsed(TimeSpan elapsed)
@@ -104,8 +115,26 @@ public sealed class StateAggregator : ReceiveActor
         else
             _log.Debug("{0}: {1} -> {2}", change.Id, change.From, change.To);
 
-        if (change.IsProblem || change.IsRecovery)
-            _transitionsTarget?.Tell(change);
+        if (change.IsProblem || change.IsRecovery) Alert(change);
+    }
+
+    private void Alert(CheckStateChanged change)
+    {
+        if (_mailer is null || _alerting is not { } a) return;
+        var row = _table[change.Id];
+        if (change.IsProblem)
+        {
+            var mail = a.Composer.Problem(a.Emails, change.Check, change.Message, change.At);
+            _table[change.Id] = row with { ProblemMessageId = mail.MessageId };
+            _mailer.Tell(new Mailer.Send(mail));
+        }
+        else
+        {
+            var mail = a.Composer.Recovery(a.Emails, change.Check, a.BaseTick, change.ErrorSince ?? change.At,
+                change.At, row.ProblemMessageId);
+            _table[change.Id] = row with { ProblemMessageId = null };
+            _mailer.Tell(new Mailer.Send(mail));
+        }
     }
 
     private void OnRan(CheckRan run)
@@ -130,7 +159,7 @@ public sealed class StateAggregator : ReceiveActor
     }
 
     private static CheckState NewRow(string id, CheckStatus status, DateTimeOffset since) =>
-        new(id, status, since, 0, "", status == CheckStatus.Error ? since : null, null, null);
+        new(id, status, since, 0, "", status == CheckStatus.Error ? since : null, null, null, null);
 
     private StateSnapshot TakeSnapshot() =>
         new(Context.System.Scheduler.Now, _table.Values.OrderBy(r => r.Id, StringComparer.Ordinal).ToList());

@@ -1,5 +1,8 @@
+using Akka;
 using Akka.Actor;
 using Akka.Configuration;
+using Akka.Event;
+using LogLevel = Microsoft.Extensions.Logging.LogLevel;
 using Akka.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -7,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Picomon.Actors;
 using Picomon.Configuration;
 using Picomon.Logging;
+using Picomon.Mail;
 using AkkaLogLevel = Akka.Event.LogLevel;
 
 namespace Picomon.Cli;
@@ -48,32 +52,53 @@ public static class Daemon
 
     private static void StartActors(ActorSystem system, IActorRegistry registry, PicomonSettings settings)
     {
-        var aggregator = system.ActorOf(StateAggregator.Props(null), "state");
+        var composer = new MailComposer(ConfigLoader.Fqdn.Value);
+        var mailer = system.ActorOf(Mailer.Props(settings.Emails, new MemoryOutbox()), "mailer");
+        var aggregator = system.ActorOf(StateAggregator.Props(mailer,
+            new StateAggregator.Alerting(composer, settings.Emails, settings.BaseTick)), "state");
         var checks = system.ActorOf(
             ChecksSupervisor.Props(settings.Checks, c => c.Type.CreateProbe(c.Options), aggregator, settings.BaseTick),
             "checks");
+        system.ActorOf(Reporter.Props(aggregator, mailer, composer, settings.Emails, settings.Checks), "reporter");
+        system.ActorOf(SignalListener.Props(aggregator, checks, settings.Checks, Console.Out), "signals");
         registry.Register<StateAggregator>(aggregator);
         registry.Register<ChecksSupervisor>(checks);
+        registry.Register<Mailer>(mailer);
 
+        var shutdown = CoordinatedShutdown.Get(system);
         // SPEC §7: stop starting new runs and let running ones finish or time out before the system goes.
-        var longestRun = settings.Checks.Select(c => c.Timeout).DefaultIfEmpty(TimeSpan.Zero).Max();
-        CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "stop-checks", async () =>
+        shutdown.AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "stop-checks", async () =>
         {
-            await checks.Ask<ChecksSupervisor.ChecksStopped>(ChecksSupervisor.StopChecks.Instance, longestRun + TimeSpan.FromSeconds(5));
-            return Akka.Done.Instance;
+            await checks.Ask<ChecksSupervisor.ChecksStopped>(ChecksSupervisor.StopChecks.Instance, LongestRun(settings) + TimeSpan.FromSeconds(5));
+            return Done.Instance;
+        });
+        // Then the stopped mail, and up to 10 s to deliver what is queued.
+        shutdown.AddTask(CoordinatedShutdown.PhaseServiceStop, "stopped-mail", async () =>
+        {
+            mailer.Tell(new Mailer.Send(composer.Stopped(settings.Emails, App.Ok, system.Scheduler.Now)));
+            var flushed = await mailer.Ask<Mailer.Flushed>(new Mailer.Flush(FlushTime), FlushTime + TimeSpan.FromSeconds(2));
+            if (flushed.Unsent > 0)
+                system.Log.Warning("{0} mail(s) could not be delivered before exit", flushed.Unsent);
+            return Done.Instance;
         });
     }
+
+    private static readonly TimeSpan FlushTime = TimeSpan.FromSeconds(10);
+
+    private static TimeSpan LongestRun(PicomonSettings settings) =>
+        settings.Checks.Select(c => c.Timeout).DefaultIfEmpty(TimeSpan.Zero).Max();
 
     /// <summary>Picomon's Akka defaults; an <c>akka { }</c> block in the user's file overrides them.</summary>
     private static Config BaseHocon(PicomonSettings settings)
     {
-        var longestRun = settings.Checks.Select(c => c.Timeout).DefaultIfEmpty(TimeSpan.Zero).Max();
-        var stopPhase = (int)Math.Ceiling((longestRun + TimeSpan.FromSeconds(6)).TotalSeconds);
+        var stopPhase = (int)Math.Ceiling((LongestRun(settings) + TimeSpan.FromSeconds(6)).TotalSeconds);
+        var mailPhase = (int)Math.Ceiling((FlushTime + TimeSpan.FromSeconds(3)).TotalSeconds);
         return ConfigurationFactory.ParseString($"""
             akka.stdout-loglevel = WARNING
             akka.log-dead-letters-during-shutdown = off
             akka.log-dead-letters = off
             akka.coordinated-shutdown.phases.before-service-unbind.timeout = {stopPhase}s
+            akka.coordinated-shutdown.phases.service-stop.timeout = {mailPhase}s
             """);
     }
 

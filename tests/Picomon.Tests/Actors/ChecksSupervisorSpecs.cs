@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.TestKit;
 using Picomon.Actors;
+using Picomon.Mail;
 using Picomon.Configuration;
 using Picomon.Tests.Support;
 using Xunit.Abstractions;
@@ -95,13 +96,13 @@ public sealed class ChecksSupervisorSpecs : ActorSpec
     [Fact]
     public async Task A_restarted_check_in_error_stays_in_error_without_a_second_problem()
     {
-        var transitions = CreateTestProbe("transitions");
-        var aggregator = Sys.ActorOf(StateAggregator.Props(transitions), "aggregator");
+        var mailer = CreateTestProbe("mailer");
+        var aggregator = Sys.ActorOf(StateAggregator.Props(mailer, ActorTestChecks.Alerting(Tick)), "aggregator");
         var check = Checks(1)[0];
         var (_, children) = await StartAsync([check], aggregator);
         (await _probes[check.Id].NextRunAsync()).Fail("Connection refused");
-        var problem = await transitions.ExpectMsgAsync<CheckStateChanged>();
-        Assert.True(problem.IsProblem);
+        var problem = (await mailer.ExpectMsgAsync<Mailer.Send>()).Mail;
+        Assert.Equal(MailKind.Problem, problem.Kind);
 
         children[0].Tell(Kill.Instance);
         await EventFilter.Debug(contains: "failed (Error, 2 in a row)").ExpectOneAsync(async () =>
@@ -109,9 +110,9 @@ public sealed class ChecksSupervisorSpecs : ActorSpec
         await AdvanceAsync(Tick, children);
         (await _probes[check.Id].NextRunAsync()).Succeed();
 
-        var recovery = await transitions.ExpectMsgAsync<CheckStateChanged>();
-        Assert.True(recovery.IsRecovery);
-        Assert.Equal((problem.ErrorSince, 2), (recovery.ErrorSince, recovery.ConsecutiveFailures));
+        // One Problem mail only, and the OK mail answers it: the restarted check resumed in error.
+        var recovery = (await mailer.ExpectMsgAsync<Mailer.Send>()).Mail;
+        Assert.Equal((MailKind.Recovery, problem.MessageId), (recovery.Kind, recovery.InReplyTo));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.TestKit;
 using Picomon.Actors;
+using Picomon.Mail;
 using Picomon.Tests.Support;
 using Xunit.Abstractions;
 using static Picomon.Actors.StateAggregator;
@@ -10,13 +11,13 @@ namespace Picomon.Tests.Actors;
 public sealed class StateAggregatorSpecs : ActorSpec
 {
     private static readonly DateTimeOffset T = new(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
-    private readonly TestProbe _transitions;
+    private readonly TestProbe _mailer;
     private readonly IActorRef _aggregator;
 
     public StateAggregatorSpecs(ITestOutputHelper output) : base(output)
     {
-        _transitions = CreateTestProbe("transitions");
-        _aggregator = Sys.ActorOf(StateAggregator.Props(_transitions), "aggregator");
+        _mailer = CreateTestProbe("mailer");
+        _aggregator = Sys.ActorOf(StateAggregator.Props(_mailer, ActorTestChecks.Alerting(Tick)), "aggregator");
     }
 
     private static CheckStateChanged Change(string id, CheckStatus from, CheckStatus to, DateTimeOffset at,
@@ -137,18 +138,37 @@ public sealed class StateAggregatorSpecs : ActorSpec
     }
 
     [Fact]
-    public async Task Hands_only_problems_and_recoveries_to_the_transitions_target()
+    public async Task Mails_each_problem_and_threads_its_recovery_to_it()
     {
         var retrying = Change("a", CheckStatus.Ok, CheckStatus.Retrying, T, failures: 1);
         var problem = Change("a", CheckStatus.Retrying, CheckStatus.Error, T + Tick, errorSince: T + Tick);
-        var recovery = Change("a", CheckStatus.Error, CheckStatus.Ok, T + 2 * Tick, errorSince: T + Tick);
-        foreach (var change in new[] { retrying, problem, recovery })
+        var recovery = Change("a", CheckStatus.Error, CheckStatus.Ok, T + 3 * Tick, errorSince: T + Tick);
+        foreach (var change in new[] { retrying, problem })
             _aggregator.Tell(change);
 
-        Assert.Same(problem, await _transitions.ExpectMsgAsync<CheckStateChanged>());
-        Assert.Same(recovery, await _transitions.ExpectMsgAsync<CheckStateChanged>());
+        var problemMail = (await _mailer.ExpectMsgAsync<Mailer.Send>()).Mail;
+        Assert.Equal((MailKind.Problem, "a", "[DOMAIN] Problem: CheckTest on host"),
+            (problemMail.Kind, problemMail.CheckId, problemMail.Subject));
+        Assert.Contains("Connection refused", problemMail.Body);
+        Assert.Equal(problemMail.MessageId, (await SnapshotAsync()).Checks.Single().ProblemMessageId);
+
+        _aggregator.Tell(recovery);
+        var okMail = (await _mailer.ExpectMsgAsync<Mailer.Send>()).Mail;
+        Assert.Equal((MailKind.Recovery, "[DOMAIN] OK: CheckTest on host", problemMail.MessageId),
+            (okMail.Kind, okMail.Subject, okMail.InReplyTo));
+        Assert.Contains("recovered after 0:02:00 (2 retries).", okMail.Body);
+        Assert.Null((await SnapshotAsync()).Checks.Single().ProblemMessageId);
+        await _mailer.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
         Assert.Equal((true, false, true), (problem.IsProblem, problem.IsRecovery, recovery.IsRecovery));
-        Assert.Equal(Tick, recovery.ErrorDuration);
+        Assert.Equal(2 * Tick, recovery.ErrorDuration);
+    }
+
+    [Fact]
+    public async Task New_mail_settings_apply_to_the_next_mail()
+    {
+        _aggregator.Tell(new UpdateAlerting(ActorTestChecks.Alerting(Tick, ActorTestChecks.Emails with { SubjectTemplate = "ALERT {check}" })));
+        _aggregator.Tell(Change("a", CheckStatus.Retrying, CheckStatus.Error, T, errorSince: T));
+        Assert.Equal("ALERT CheckTest", (await _mailer.ExpectMsgAsync<Mailer.Send>()).Mail.Subject);
     }
 
     [Theory]

@@ -1,5 +1,7 @@
 using System.Net.Sockets;
+using Picomon.Actors;
 using Picomon.Configuration;
+using Picomon.Mail;
 using Picomon.Probes;
 
 namespace Picomon.Tests.Support;
@@ -9,6 +11,15 @@ public static class ActorTestChecks
 {
     public static readonly CheckType TestType =
         new("test", "CheckTest", TargetKind.Hosts, AddressFamily.InterNetwork, [], _ => new ControllableProbe());
+
+    public static readonly EmailSettings Emails = new(
+        ["ops@example.org"], "Picomon <picomon@mon.example.org>", "localhost", 25, TimeSpan.FromSeconds(60),
+        TimeSpan.FromSeconds(60), SmtpTls.None, null, null, "[DOMAIN] {state}: {check} on {dest}",
+        TimeSpan.Zero, "[DOMAIN] Picomon error report", "[DOMAIN] Picomon stopped");
+
+    /// <summary>Alert settings for an aggregator under test: a composer on a fixed host name.</summary>
+    public static StateAggregator.Alerting Alerting(TimeSpan baseTick, EmailSettings? emails = null) =>
+        new(new MailComposer("mon.example.org"), emails ?? Emails, baseTick);
 
     /// <param name="timeout">Real time (ProbeRunner's timeout is not virtual): long by default, so it never fires.</param>
     public static CheckDefinition Check(
