@@ -5,6 +5,8 @@ public static class CheckTypes
 {
     public static readonly IReadOnlyList<CheckType> All =
     [
+        ..PingProbe.Types,
+        ..TcpProbe.Types,
     ];
 
     private static readonly Dictionary<string, CheckType> ByName = All.ToDictionary(t => t.Name);
