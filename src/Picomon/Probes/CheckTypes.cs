@@ -6,6 +6,7 @@ public static class CheckTypes
     public static readonly IReadOnlyList<CheckType> All =
     [
         ..PingProbe.Types,
+        ..HttpProbe.Types,
         ..TcpProbe.Types,
     ];
 
