@@ -7,6 +7,7 @@ public static class CheckTypes
     [
         ..PingProbe.Types,
         ..HttpProbe.Types,
+        ..JabberProbe.Types,
         ..TcpProbe.Types,
     ];
 
