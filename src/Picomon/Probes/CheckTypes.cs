@@ -8,6 +8,7 @@ public static class CheckTypes
         ..PingProbe.Types,
         ..HttpProbe.Types,
         ..JabberProbe.Types,
+        ..OpenVpnProbe.Types,
         ..TcpProbe.Types,
     ];
 

@@ -83,6 +83,14 @@ public static class NetLoopback
         return port;
     }
 
+    /// <summary>A UDP port that was just free and has nothing bound to it now.</summary>
+    public static int ClosedUdpPort(IPAddress address)
+    {
+        using var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(address, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
     private static bool CanBindIPv6()
     {
         try
