@@ -1,13 +1,19 @@
 namespace Picomon.Probes;
 
-/// <summary>The registry: every check type Picomon knows, one entry per type, declared beside its probe.</summary>
+/// <summary>The registry: every check type Picomon knows, one entry per type, declared beside its probe
+/// (in the order of SPEC §3, which is the order error messages list them in).</summary>
 public static class CheckTypes
 {
     public static readonly IReadOnlyList<CheckType> All =
     [
+        ..PingProbe.Types,
+        ..HttpProbe.Types,
         ..SmtpProbe.Types,
         ..DnsRecursiveProbe.Types,
         ..DnsZoneProbe.Types,
+        ..OpenVpnProbe.Types,
+        ..JabberProbe.Types,
+        ..TcpProbe.Types,
         ..PluginProbe.Types,
         ..ExecProbe.Types,
     ];
