@@ -28,8 +28,9 @@ public static class Daemon
         builder.Logging.SetMinimumLevel(level);
         // The host's own "Application started. Press Ctrl+C" chatter is not Picomon's to print.
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
-        builder.Services.AddAkka("picomon", (akka, _) =>
+        builder.Services.AddAkka("picomon", (akka, services) =>
         {
+            akka.AddSetup(new AkkaLogBridgeSetup(services.GetRequiredService<ILoggerFactory>().CreateLogger("akka")));
             akka.AddHocon(BaseHocon(settings), HoconAddMode.Prepend);
             if (settings.AkkaHocon is not null)
                 akka.AddHocon(ConfigurationFactory.ParseString(settings.AkkaHocon), HoconAddMode.Prepend);
@@ -37,7 +38,7 @@ public static class Daemon
             {
                 loggers.LogLevel = ToAkka(level);
                 loggers.ClearLoggers();
-                loggers.AddLoggerFactory();
+                loggers.AddLogger<AkkaLogBridge>();
             });
             akka.WithActors((system, registry) => StartActors(system, registry, settings));
         });

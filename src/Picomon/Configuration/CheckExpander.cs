@@ -55,7 +55,7 @@ internal static class CheckExpander
         foreach (var type in types)
         {
             var options = ReadOptions(group, path, type, errors);
-            foreach (var target in CheckTargets.For(group, path, type, hosts, targetName, errors))
+            foreach (var target in CheckTargets.For(group, path, type, hosts, targetName, name, errors))
                 checks.Add(new CheckDefinition(
                     $"{type.Name}/{target.Key}", type, target, every, errorEvery == -1 ? every : errorEvery,
                     retry, timeout, options));

@@ -9,7 +9,7 @@ internal static class CheckTargets
 {
     public static List<ProbeTarget> For(
         HoconObject group, string path, CheckType type, IReadOnlyDictionary<string, HostSettings> hosts,
-        string? targetName, ErrorList errors)
+        string? targetName, string? checkName, ErrorList errors)
     {
         var hostsValue = group["hosts"];
         var zonesValue = group["zones"];
@@ -28,7 +28,7 @@ internal static class CheckTargets
                 errors.Add(group, path, $"check type {type.Name} needs 'hosts'");
                 return [];
             case TargetKind.OptionalHosts when hostsValue is null:
-                return [WithoutHost(group, targetName)];
+                return [WithoutHost(group, targetName ?? checkName)];
         }
         if (zonesValue is not null)
             errors.Add(zonesValue, $"{path}.zones", $"check type {type.Name} takes 'hosts', not 'zones'");
@@ -93,7 +93,8 @@ internal static class CheckTargets
         return targets;
     }
 
-    /// <summary>A plugin or exec check given no hosts is named after its program (<c>plugin/check_disk</c>).</summary>
+    /// <summary>A plugin or exec check given no hosts is named after its program (<c>plugin/check_disk</c>);
+    /// its target name is <c>target-name</c>, else its <c>name</c>, else the program.</summary>
     private static ProbeTarget WithoutHost(HoconObject group, string? targetName)
     {
         var command = group["command"] is { } c ? HoconConvert.ToTextList(c, out _) : null;

@@ -136,6 +136,13 @@ public class SettingsTests
     }
 
     [Fact]
+    public void A_named_exec_without_hosts_uses_its_name_as_target_name()
+    {
+        var s = Load("""picomon.checks = [ { type = exec, name = "disk", command = ["/bin/df"] } ]""");
+        Assert.Equal(("disk", "disk"), (s.Checks[0].Id, s.Checks[0].Target.Name));
+    }
+
+    [Fact]
     public void A_plugin_with_hosts_probes_the_ipv4_address_first()
     {
         var s = Load("""
