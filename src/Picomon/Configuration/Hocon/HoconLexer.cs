@@ -132,7 +132,8 @@ internal sealed class HoconLexer(string text, string file)
         var value = new StringBuilder();
         while (true)
         {
-            if (_pos >= text.Length || text[_pos] == '\n') throw Error(startLine, "unterminated string");
+            if (_pos >= text.Length || text[_pos] == '\n' || (text[_pos] == '\r' && Peek(1) == '\n'))
+                throw Error(startLine, "unterminated string");
             var c = text[_pos++];
             if (c == '"') return new Token(TokenKind.Quoted, value.ToString(), startLine);
             if (c == '\\') value.Append(Escape());
