@@ -48,21 +48,22 @@ internal sealed class HoconLexer(string text, string file)
             return new Token(TokenKind.Newline, "\n", _line++);
         }
         if (c == '#' || (c == '/' && Peek(1) == '/')) return SkipComment();
-        if (IsSpace(c)) return Run(TokenKind.Space, IsSpace);
+        if (IsSpace(c)) return Run(TokenKind.Space);
         return c switch
         {
-            '{' => Single(TokenKind.OpenBrace),
-            '}' => Single(TokenKind.CloseBrace),
-            '[' => Single(TokenKind.OpenBracket),
-            ']' => Single(TokenKind.CloseBracket),
-            ',' => Single(TokenKind.Comma),
-            '=' or ':' => Single(TokenKind.Separator),
+            '{' => Single(TokenKind.OpenBrace, "{"),
+            '}' => Single(TokenKind.CloseBrace, "}"),
+            '[' => Single(TokenKind.OpenBracket, "["),
+            ']' => Single(TokenKind.CloseBracket, "]"),
+            ',' => Single(TokenKind.Comma, ","),
+            '=' => Single(TokenKind.Separator, "="),
+            ':' => Single(TokenKind.Separator, ":"),
             '+' when Peek(1) == '=' => Advance(new Token(TokenKind.PlusEquals, "+=", _line), 2),
             '"' when Peek(1) == '"' && Peek(2) == '"' => TripleQuoted(),
             '"' => Quoted(),
             '$' when Peek(1) == '{' => Substitution(),
             _ when Forbidden.Contains(c) || char.IsControl(c) => throw Unexpected(c),
-            _ => Run(TokenKind.Unquoted, IsUnquoted),
+            _ => Run(TokenKind.Unquoted),
         };
     }
 
@@ -83,7 +84,7 @@ internal sealed class HoconLexer(string text, string file)
     private static string Show(char c) =>
         char.IsControl(c) || char.IsSurrogate(c) ? $"\\u{(int)c:x4}" : c.ToString();
 
-    private Token Single(TokenKind kind) => Advance(new Token(kind, text[_pos].ToString(), _line), 1);
+    private Token Single(TokenKind kind, string symbol) => Advance(new Token(kind, symbol, _line), 1);
 
     private Token Advance(Token token, int length)
     {
@@ -91,10 +92,11 @@ internal sealed class HoconLexer(string text, string file)
         return token;
     }
 
-    private Token Run(TokenKind kind, Func<char, bool> accept)
+    /// <summary>A run of whitespace, or of unquoted text.</summary>
+    private Token Run(TokenKind kind)
     {
         var start = _pos;
-        while (_pos < text.Length && accept(text[_pos])) _pos++;
+        while (_pos < text.Length && (kind == TokenKind.Space ? IsSpace(text[_pos]) : IsUnquoted(text[_pos]))) _pos++;
         return new Token(kind, text[start.._pos], _line);
     }
 
@@ -132,7 +134,8 @@ internal sealed class HoconLexer(string text, string file)
         var value = new StringBuilder();
         while (true)
         {
-            if (_pos >= text.Length || text[_pos] == '\n') throw Error(startLine, "unterminated string");
+            if (_pos >= text.Length || text[_pos] == '\n' || (text[_pos] == '\r' && Peek(1) == '\n'))
+                throw Error(startLine, "unterminated string");
             var c = text[_pos++];
             if (c == '"') return new Token(TokenKind.Quoted, value.ToString(), startLine);
             if (c == '\\') value.Append(Escape());
@@ -175,7 +178,7 @@ internal sealed class HoconLexer(string text, string file)
             var c = text[_pos];
             if (c == '}') break;
             var part = c == '"' ? Quoted()
-                : IsUnquoted(c) ? Run(TokenKind.Unquoted, IsUnquoted)
+                : IsUnquoted(c) ? Run(TokenKind.Unquoted)
                 : throw Error(_line, $"unexpected character '{Show(c)}' in substitution");
             parts.Add((part.Text, part.Kind == TokenKind.Quoted));
             written.Append(part.Kind == TokenKind.Quoted ? $"\"{part.Text}\"" : part.Text);
@@ -184,44 +187,4 @@ internal sealed class HoconLexer(string text, string file)
         var path = HoconPath.Split(parts) ?? throw Error(_line, $"invalid substitution '${{{written}}}'");
         return new Token(TokenKind.Substitution, written.ToString(), _line, optional, path);
     }
-}
-
-/// <summary>Splits a key or substitution path written as quoted and unquoted parts into its segments:
-/// dots split only unquoted text (<c>a."b.c".d</c> → a, b.c, d).</summary>
-internal static class HoconPath
-{
-    /// <returns>The segments, or null when a segment is empty and unquoted (<c>a..b</c>, <c>.a</c>).</returns>
-    public static string[]? Split(IEnumerable<(string Text, bool Quoted)> parts)
-    {
-        var segments = new List<string>();
-        var current = new StringBuilder();
-        var hasContent = false;
-        foreach (var (partText, quoted) in parts)
-        {
-            if (quoted)
-            {
-                current.Append(partText);
-                hasContent = true;
-                continue;
-            }
-            var pieces = partText.Split('.');
-            for (var i = 0; i < pieces.Length; i++)
-            {
-                if (i > 0)
-                {
-                    if (!hasContent) return null;
-                    segments.Add(current.ToString());
-                    current.Clear();
-                    hasContent = false;
-                }
-                current.Append(pieces[i]);
-                hasContent |= pieces[i].Length > 0;
-            }
-        }
-        if (!hasContent) return null;
-        segments.Add(current.ToString());
-        return [.. segments];
-    }
-
-    public static string Join(IEnumerable<string> path) => string.Join('.', path);
 }

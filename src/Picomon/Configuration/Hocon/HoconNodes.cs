@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Picomon.Configuration.Hocon;
 
 /// <summary>A value as parsed, before substitutions are resolved. Only <see cref="ObjectNode"/> is mutable
@@ -59,14 +61,27 @@ internal sealed class SubstNode(SourceLocation location, string[] path, string[]
 
 internal sealed class ObjectNode(SourceLocation location) : Node(location)
 {
+    private readonly List<KeyValuePair<string, Node>> _fields = [];
+    private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
     private bool _frozen;
 
-    public OrderedDictionary<string, Node> Fields { get; } = new(StringComparer.Ordinal);
+    /// <summary>The fields in the order their keys first appeared.</summary>
+    public IReadOnlyList<KeyValuePair<string, Node>> Fields => _fields;
+
+    public bool TryGetValue(string key, out Node value)
+    {
+        var found = _index.TryGetValue(key, out var i);
+        value = found ? _fields[i].Value : null!;
+        return found;
+    }
 
     /// <summary>Sets a field; a duplicate key merges with the earlier value (objects merge, otherwise the
     /// later value wins, remembering the earlier one for self-references).</summary>
-    public void Set(string key, Node value) =>
-        Fields[key] = Fields.TryGetValue(key, out var earlier) ? Merge(earlier, value) : value;
+    public void Set(string key, Node value)
+    {
+        if (_index.TryAdd(key, _fields.Count)) _fields.Add(new(key, value));
+        else _fields[_index[key]] = new(key, Merge(_fields[_index[key]].Value, value));
+    }
 
     private static Node Merge(Node earlier, Node later)
     {
@@ -103,13 +118,55 @@ internal sealed class ObjectNode(SourceLocation location) : Node(location)
     {
         if (node is not ObjectNode { _frozen: false } obj) return;
         obj._frozen = true;
-        foreach (var value in obj.Fields.Values) Freeze(value);
+        foreach (var field in obj._fields) Freeze(field.Value);
     }
 
     private ObjectNode Copy()
     {
         var copy = new ObjectNode(Location);
-        foreach (var (key, value) in Fields) copy.Fields.Add(key, value);
+        foreach (var (key, value) in _fields) copy.Set(key, value);
         return copy;
     }
+}
+
+/// <summary>Splits a key or substitution path written as quoted and unquoted parts into its segments:
+/// dots split only unquoted text (<c>a."b.c".d</c> → a, b.c, d).</summary>
+internal static class HoconPath
+{
+    /// <returns>The segments, or null when a segment is empty and unquoted (<c>a..b</c>, <c>.a</c>).</returns>
+    public static string[]? Split(IReadOnlyList<(string Text, bool Quoted)> parts)
+    {
+        if (parts is [(var only, false)] && !only.StartsWith('.') && !only.EndsWith('.') && !only.Contains(".."))
+            return only.Split('.'); // the common case: a plain unquoted key
+        var segments = new List<string>();
+        var current = new StringBuilder();
+        var hasContent = false;
+        foreach (var (partText, quoted) in parts)
+        {
+            if (quoted)
+            {
+                current.Append(partText);
+                hasContent = true;
+                continue;
+            }
+            var pieces = partText.Split('.');
+            for (var i = 0; i < pieces.Length; i++)
+            {
+                if (i > 0)
+                {
+                    if (!hasContent) return null;
+                    segments.Add(current.ToString());
+                    current.Clear();
+                    hasContent = false;
+                }
+                current.Append(pieces[i]);
+                hasContent |= pieces[i].Length > 0;
+            }
+        }
+        if (!hasContent) return null;
+        segments.Add(current.ToString());
+        return [.. segments];
+    }
+
+    public static string Join(IEnumerable<string> path) => string.Join('.', path);
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.ExceptionServices;
 using System.Text.Unicode;
 
 namespace Picomon.Configuration.Hocon;
@@ -10,24 +11,45 @@ public static class HoconParser
     /// <summary>The largest file or text accepted, and the most text all includes may add up to.</summary>
     public const int MaxBytes = 64 * 1024 * 1024;
 
-    public static HoconObject ParseFile(string path, Func<string, string?>? environment = null)
-    {
-        var loader = new IncludeLoader();
-        return Resolve(loader.ParseRootFile(path), environment);
-    }
+    // The grammar and the resolver recurse once per level (at most 256 nested brackets, 1,000 resolution
+    // steps), at up to ~1.5 KiB of stack each: a private stack keeps those bounds safe on any calling thread.
+    private const int StackSize = 16 * 1024 * 1024;
+
+    public static HoconObject ParseFile(string path, Func<string, string?>? environment = null) =>
+        OnOwnStack(() => Resolve(new IncludeLoader().ParseRootFile(path), environment));
 
     public static HoconObject ParseText(string text, string fileName, string? baseDirectory = null,
         Func<string, string?>? environment = null)
     {
         if (text.Length > MaxBytes) throw new HoconException(new SourceLocation(fileName, 0), "file too large (over 64 MiB)");
-        var loader = new IncludeLoader();
-        return Resolve(loader.Parse(text, fileName, baseDirectory ?? "", [], 1), environment);
+        return OnOwnStack(() => Resolve(new IncludeLoader().Parse(text, fileName, baseDirectory ?? "", [], 1), environment));
     }
 
     /// <summary>Lays <paramref name="overrides"/> over <paramref name="fallback"/>: objects merge recursively,
     /// any other value in the overrides replaces the fallback's.</summary>
     public static HoconObject Merge(HoconObject fallback, HoconObject overrides) =>
         HoconResolver.MergeObjects(fallback, overrides, built => built);
+
+    private static HoconObject OnOwnStack(Func<HoconObject> parse)
+    {
+        HoconObject? result = null;
+        ExceptionDispatchInfo? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                result = parse();
+            }
+            catch (Exception e)
+            {
+                failure = ExceptionDispatchInfo.Capture(e);
+            }
+        }, StackSize) { Name = "picomon-hocon" };
+        thread.Start();
+        thread.Join();
+        failure?.Throw();
+        return result!;
+    }
 
     private static HoconObject Resolve(ObjectNode root, Func<string, string?>? environment) =>
         new HoconResolver(root, environment ?? Environment.GetEnvironmentVariable).Resolve();

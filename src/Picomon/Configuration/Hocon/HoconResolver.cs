@@ -3,11 +3,11 @@ using System.Text;
 namespace Picomon.Configuration.Hocon;
 
 /// <summary>Resolves the substitutions of a parsed document against its root (forward references too),
-/// falling back to environment variables. Each node is resolved once and shared, and every built list and
-/// object is measured, so cycles, chains and exponential expansions end in an error, not a hang.</summary>
+/// falling back to environment variables. Each node is resolved once and shared; cycles, long chains, deep
+/// nesting and exponential expansions (values copied by substitutions are counted) end in an error.</summary>
 internal sealed class HoconResolver(ObjectNode root, Func<string, string?> environment)
 {
-    public const int MaxValues = 1_000_000;
+    public const int MaxCopiedValues = 1_000_000;
     public const int MaxNesting = 256;
     private const int MaxRecursion = 1_000;
     private const int MaxStringLength = 16 * 1024 * 1024;
@@ -17,6 +17,7 @@ internal sealed class HoconResolver(ObjectNode root, Func<string, string?> envir
     private readonly Stack<SubstNode> _substitutions = new();
     private readonly Dictionary<HoconValue, (long Size, int Depth)> _shapes = new(ReferenceEqualityComparer.Instance);
     private int _recursion;
+    private long _copied;
 
     public HoconObject Resolve() => (HoconObject)Resolve(root)!;
 
@@ -103,6 +104,10 @@ internal sealed class HoconResolver(ObjectNode root, Func<string, string?> envir
                 : null;
             if (value is null && !subst.Optional)
                 throw new HoconException(subst.Location, $"undefined substitution {subst.Display}");
+            // Copies made by substitutions are what can grow exponentially; literal text is bounded by its size.
+            _copied += value is null ? 0 : _shapes.GetValueOrDefault(value, (1, 0)).Size;
+            if (_copied > MaxCopiedValues)
+                throw new HoconException(subst.Location, $"substitutions expand to over {MaxCopiedValues} values");
             return value;
         }
         finally
@@ -118,7 +123,7 @@ internal sealed class HoconResolver(ObjectNode root, Func<string, string?> envir
         // Walk the parsed objects as far as possible, so only the target itself gets resolved.
         for (; i < path.Length && node is ObjectNode obj; i++)
         {
-            if (!obj.Fields.TryGetValue(path[i], out var child)) return null;
+            if (!obj.TryGetValue(path[i], out var child)) return null;
             node = child;
         }
         return Walk(Resolve(node), path, i);
@@ -178,8 +183,6 @@ internal sealed class HoconResolver(ObjectNode root, Func<string, string?> envir
             size += childSize;
             depth = Math.Max(depth, childDepth + 1);
         }
-        if (size > MaxValues)
-            throw new HoconException(container.Location, $"substitutions expand to over {MaxValues} values");
         if (depth > MaxNesting)
             throw new HoconException(container.Location, $"nesting deeper than {MaxNesting} levels");
         _shapes[container] = (size, depth);

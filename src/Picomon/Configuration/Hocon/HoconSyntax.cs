@@ -52,18 +52,15 @@ internal sealed partial class HoconSyntax(HoconLexer lexer, string[] prefix, int
     private void ParseField(ObjectNode obj, string[]? path)
     {
         var line = Peek().Line;
-        var parts = new List<(string Text, bool Quoted)>();
-        var written = new StringBuilder();
+        var key = new List<(string Text, bool Quoted)>(1);
         while (Peek().Kind is TokenKind.Unquoted or TokenKind.Quoted or TokenKind.Space)
         {
             var t = Take();
-            parts.Add((t.Text, t.Kind == TokenKind.Quoted));
-            written.Append(t.Kind == TokenKind.Quoted ? $"\"{t.Text}\"" : t.Text);
+            key.Add((t.Text, t.Kind == TokenKind.Quoted));
         }
-        if (parts.Count == 0) throw Unexpected(Peek());
-        if (parts[^1] is { Quoted: false } last && string.IsNullOrWhiteSpace(last.Text)) parts.RemoveAt(parts.Count - 1);
-        var key = written.ToString().TrimEnd();
-        var keyPath = HoconPath.Split(parts) ?? throw Error(line, $"invalid key '{key}'");
+        if (key.Count == 0) throw Unexpected(Peek());
+        if (key[^1] is { Quoted: false } last && string.IsNullOrWhiteSpace(last.Text)) key.RemoveAt(key.Count - 1);
+        var keyPath = HoconPath.Split(key) ?? throw Error(line, $"invalid key '{Written(key)}'");
         string[]? fieldPath = path is null ? null : [.. path, .. keyPath];
         var value = ParseFieldValue(key, keyPath, fieldPath);
         for (var i = keyPath.Length - 1; i > 0; i--)
@@ -75,7 +72,7 @@ internal sealed partial class HoconSyntax(HoconLexer lexer, string[] prefix, int
         obj.Set(keyPath[0], value);
     }
 
-    private Node ParseFieldValue(string key, string[] keyPath, string[]? fieldPath)
+    private Node ParseFieldValue(List<(string Text, bool Quoted)> key, string[] keyPath, string[]? fieldPath)
     {
         var separator = Peek();
         switch (separator.Kind)
@@ -94,12 +91,12 @@ internal sealed partial class HoconSyntax(HoconLexer lexer, string[] prefix, int
                 var self = new SubstNode(Location(separator.Line), fieldPath ?? keyPath, keyPath, optional: true, fieldPath ?? keyPath);
                 return new ConcatNode(self.Location, [self, new ArrayNode(item.Location, [item])]);
             default:
-                throw Error(separator.Line, $"expected '=', ':' or '{{' after key '{key}'");
+                throw Error(separator.Line, $"expected '=', ':' or '{{' after key '{Written(key)}'");
         }
     }
 
     /// <summary>A value, or several adjacent ones (a concatenation), up to the end of the field or item.</summary>
-    private Node ParseValue(string[]? owner, string? key)
+    private Node ParseValue(string[]? owner, List<(string Text, bool Quoted)>? key)
     {
         var parts = new List<Node>();
         while (true)
@@ -118,7 +115,7 @@ internal sealed partial class HoconSyntax(HoconLexer lexer, string[] prefix, int
         {
             var next = Peek();
             throw key is not null && next.Kind is TokenKind.End or TokenKind.Newline or TokenKind.Comma or TokenKind.CloseBrace
-                ? Error(next.Line, $"missing value for key '{key}'")
+                ? Error(next.Line, $"missing value for key '{Written(key)}'")
                 : Unexpected(next);
         }
         return parts.Count == 1 ? parts[0] : new ConcatNode(parts[0].Location, parts);
@@ -193,6 +190,10 @@ internal sealed partial class HoconSyntax(HoconLexer lexer, string[] prefix, int
         if (++_nesting > HoconResolver.MaxNesting)
             throw Error(open.Line, $"nesting deeper than {HoconResolver.MaxNesting} levels");
     }
+
+    /// <summary>A key as written, for error messages.</summary>
+    private static string Written(List<(string Text, bool Quoted)> key) =>
+        string.Concat(key.Select(p => p.Quoted ? $"\"{p.Text}\"" : p.Text));
 
     private HoconScalar Scalar(Token t)
     {

@@ -24,6 +24,8 @@ public class HoconErrorTests
     public void An_unterminated_string_is_reported_where_it_starts()
     {
         AssertError(Fails("a = 1\nb = \"open\nc = 3\n"), 2, "unterminated string");
+        AssertError(Fails("a = 1\r\nb = \"open\r\nc = 3\r\n"), 2, "unterminated string");
+        AssertError(Fails("a = \"open"), 1, "unterminated string");
     }
 
     [Fact]
@@ -158,6 +160,23 @@ public class HoconErrorTests
     {
         AssertError(Fails("a = " + new string('[', 100_000)), 1, "nesting deeper than 256 levels");
         AssertError(Fails(string.Concat(Enumerable.Repeat("a {\n", 100_000))), 256, "nesting deeper than 256 levels");
+    }
+
+    [Fact]
+    public void Deep_inputs_are_safe_even_from_a_thread_with_a_small_stack()
+    {
+        var chain = new StringBuilder();
+        for (var i = 0; i < 100_000; i++) chain.Append($"a{i} = {{ x = [${{a{i + 1}}}] }}\n");
+        chain.Append("a100000 = end\n");
+        var messages = new List<string>();
+        var thread = new Thread(() =>
+        {
+            messages.Add(Assert.Throws<HoconException>(() => Parse("a = " + new string('[', 100_000))).Message);
+            messages.Add(Assert.Throws<HoconException>(() => Parse(chain.ToString())).Message);
+        }, 256 * 1024);
+        thread.Start();
+        thread.Join();
+        Assert.Equal(["nesting deeper than 256 levels", "substitutions nested too deeply"], messages);
     }
 
     [Fact]

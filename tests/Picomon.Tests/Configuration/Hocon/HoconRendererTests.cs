@@ -23,6 +23,7 @@ public class HoconRendererTests
               scheduler.tick-duration = 100ms
               empty {}
               nothing = null
+              big = 1.5e3
             }
             """;
         var rendered = ThroughAkka(original);
@@ -30,6 +31,7 @@ public class HoconRendererTests
         Assert.Equal(10, rendered.GetInt("akka.actor.default-dispatcher.throughput"));
         Assert.Equal(2.5, rendered.GetDouble("akka.actor.default-dispatcher.fork-join-executor.parallelism-factor"));
         Assert.False(rendered.GetBoolean("akka.actor.debug.lifecycle"));
+        Assert.Equal(1500, rendered.GetDouble("akka.big"));
         Assert.Equal(TimeSpan.FromMilliseconds(100), rendered.GetTimeSpan("akka.scheduler.tick-duration"));
         Assert.Equal(["Akka.Event.DefaultLogger", "Other.Logger"], rendered.GetStringList("akka.loggers"));
     }

@@ -176,7 +176,7 @@ public class HoconSubstitutionTests
         for (var i = 0; i < 40; i++) text.Append($"a{i} = [${{a{i + 1}}}, ${{a{i + 1}}}]\n");
         text.Append("a40 = leaf\n");
         var error = Fails(text.ToString());
-        Assert.Equal($"substitutions expand to over {HoconResolver.MaxValues} values", error.Message);
+        Assert.Equal($"substitutions expand to over {HoconResolver.MaxCopiedValues} values", error.Message);
     }
 
     [Fact]
