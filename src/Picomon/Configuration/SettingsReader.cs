@@ -136,7 +136,9 @@ internal static class SettingsReader
         if (text is null || HostPort.IsValidAddress(text, family)) return text;
         var kind = family == AddressFamily.InterNetwork ? "IPv4" : "IPv6";
         errors.Add(host[key]!, $"{path}.{key}", $"'{text}' is not an {kind} address or a host name");
-        return null;
+        // Kept as written (the configuration is rejected anyway) so that checks of this host do not
+        // report a second, misleading "has no ipv4 address".
+        return text;
     }
 
     internal static TimeSpan? PositiveDuration(HoconObject obj, string path, string key, ErrorList errors)

@@ -40,8 +40,9 @@ public sealed class StateAggregatorSpecs : ActorSpec
 
         var row = Assert.Single((await SnapshotAsync()).Checks);
 
+        Assert.StartsWith("<", row.ProblemMessageId);
         Assert.Equal(new CheckState("ping4/a", CheckStatus.Error, T + Tick, 1, "down", T + Tick, T + Tick,
-            TimeSpan.FromMilliseconds(250)), row);
+            TimeSpan.FromMilliseconds(250), row.ProblemMessageId), row);
     }
 
     [Fact]
