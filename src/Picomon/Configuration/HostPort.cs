@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
@@ -7,7 +8,8 @@ namespace Picomon.Configuration;
 /// endpoints (<c>[::1]:25</c> for IPv6) and host addresses (a literal IP or a DNS name).</summary>
 public static class HostPort
 {
-    /// <summary>Splits <c>host[:port]</c>; an IPv6 literal needs brackets when a port is given.</summary>
+    /// <summary>Splits <c>host[:port]</c>; an IPv6 literal needs brackets when a port is given
+    /// (<c>[::1]:53</c>), and may stand bare without one (<c>::1</c>).</summary>
     public static (string Host, int Port)? TryParse(string text, int defaultPort)
     {
         string host;
@@ -18,14 +20,17 @@ public static class HostPort
             if (close < 0) return null;
             host = text[1..close];
             var rest = text[(close + 1)..];
-            if (rest.Length > 0 && (!rest.StartsWith(':') || !int.TryParse(rest[1..], out port))) return null;
+            if (rest.Length > 0 && (!rest.StartsWith(':') || !int.TryParse(rest[1..], NumberStyles.None, CultureInfo.InvariantCulture, out port))) return null;
             if (!IPAddress.TryParse(host, out var v6) || v6.AddressFamily != AddressFamily.InterNetworkV6) return null;
         }
-        else if (text.Count(c => c == ':') == 1)
+        else if (text.Count(c => c == ':') > 1)
+            return IPAddress.TryParse(text, out var bare) && bare.AddressFamily == AddressFamily.InterNetworkV6
+                ? (text, defaultPort) : null;
+        else if (text.Contains(':'))
         {
             var colon = text.IndexOf(':');
             host = text[..colon];
-            if (!int.TryParse(text[(colon + 1)..], out port)) return null;
+            if (!int.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out port)) return null;
         }
         else host = text;
         if (port is < 1 or > 65535) return null;

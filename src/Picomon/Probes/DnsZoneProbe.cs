@@ -1,8 +1,8 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using DnsClient;
 using DnsClient.Protocol;
+using Picomon.Configuration;
 
 namespace Picomon.Probes;
 
@@ -32,7 +32,7 @@ public sealed class DnsZoneProbe : IProbe
     internal DnsZoneProbe(int ipVersion, string? resolver, int nameServerPort)
     {
         _ipVersion = ipVersion;
-        _resolver = resolver is null ? null : ParseResolver(resolver) ?? throw new ArgumentException($"bad resolver '{resolver}'");
+        _resolver = resolver is null ? null : HostPort.TryParse(resolver, 53) ?? throw new ArgumentException($"bad resolver '{resolver}'");
         _nameServerPort = nameServerPort;
     }
 
@@ -109,34 +109,5 @@ public sealed class DnsZoneProbe : IProbe
 
     /// <summary>Why <paramref name="text"/> is not a valid <c>resolver</c>, or null when it is.</summary>
     internal static string? ResolverError(string text) =>
-        ParseResolver(text) is null ? $"must be host[:port] (an IPv6 address as [::1]:53), got '{text}'" : null;
-
-    /// <summary>Parses <c>host</c>, <c>host:port</c>, <c>[v6]</c>, <c>[v6]:port</c> or a bare IPv6 address; port 53 by default.</summary>
-    internal static (string Host, int Port)? ParseResolver(string text)
-    {
-        string host;
-        string? port = null;
-        if (text.StartsWith('['))
-        {
-            var close = text.IndexOf(']');
-            if (close < 0 || !IPAddress.TryParse(text[1..close], out var v6) || v6.AddressFamily != AddressFamily.InterNetworkV6)
-                return null;
-            host = text[1..close];
-            var rest = text[(close + 1)..];
-            if (rest.Length > 0 && rest[0] != ':') return null;
-            if (rest.Length > 0) port = rest[1..];
-        }
-        else if (text.Count(c => c == ':') > 1)
-            return IPAddress.TryParse(text, out _) ? (text, 53) : null;
-        else
-        {
-            var colon = text.IndexOf(':');
-            host = colon < 0 ? text : text[..colon];
-            if (colon >= 0) port = text[(colon + 1)..];
-        }
-        if (host.Length == 0 || host.Any(char.IsWhiteSpace)) return null;
-        if (port is null) return (host, 53);
-        return int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p is >= 1 and <= 65535
-            ? (host, p) : null;
-    }
+        HostPort.TryParse(text, 53) is null ? $"must be host[:port] (an IPv6 address as [::1]:53), got '{text}'" : null;
 }

@@ -44,7 +44,7 @@ public sealed class HttpProbe(bool tls, int port, string url, string? vhost, int
         List<OptionSpec> options =
         [
             OptionSpec.Integer("status", 100, 599), OptionSpec.Text("vhost"), OptionSpec.Text("string"),
-            OptionSpec.Text("url", defaultValue: "/"), OptionSpec.Port("port", defaultPort),
+            OptionSpec.ValidatedText("url", u => u.StartsWith('/') ? null : $"must be a path starting with '/', got '{u}'", "/"), OptionSpec.Port("port", defaultPort),
         ];
         if (tls) options.Add(OptionSpec.Integer("cert-min-days", 0, 36500));
         return new(name, mailName, TargetKind.Hosts, family, options, o => new HttpProbe(tls,
@@ -55,7 +55,6 @@ public sealed class HttpProbe(bool tls, int port, string url, string? vhost, int
     public async Task<ProbeResult> RunAsync(ProbeTarget target, CancellationToken cancellationToken)
     {
         if (target.Address is null) return ProbeResult.Fail("no address to connect to");
-        if (!url.StartsWith('/')) return ProbeResult.Fail($"url must be a path starting with '/', got '{url}'");
         var (address, error) = await ProbeNet.ResolveAsync(target.Address, target.Family, cancellationToken);
         if (address is null) return ProbeResult.Fail(error!);
         var plan = new ConnectionPlan(new IPEndPoint(address, port), tls ? vhost ?? target.Address : null);

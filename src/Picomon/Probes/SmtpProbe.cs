@@ -16,8 +16,8 @@ public sealed class SmtpProbe(CheckOptions options) : IProbe
 
     private static readonly OptionSpec[] Options =
     [
-        OptionSpec.Text("from-addr", defaultValue: DefaultFrom),
-        OptionSpec.Text("command"),
+        OptionSpec.ValidatedText("from-addr", SingleLine, DefaultFrom),
+        OptionSpec.ValidatedText("command", SingleLine),
         OptionSpec.Pattern("response", defaultValue: DefaultResponse),
         OptionSpec.Port("port", defaultValue: 25),
     ];
@@ -39,10 +39,12 @@ public sealed class SmtpProbe(CheckOptions options) : IProbe
     private readonly Regex _response = options.Pattern("response") ?? new Regex(DefaultResponse, RegexOptions.Multiline);
     private readonly int _port = options.Integer("port") ?? 25;
 
+    // A line break would let the option smuggle extra SMTP commands into the conversation.
+    private static string? SingleLine(string text) =>
+        text.AsSpan().IndexOfAny('\r', '\n') >= 0 ? "must be a single line" : null;
+
     public async Task<ProbeResult> RunAsync(ProbeTarget target, CancellationToken cancellationToken)
     {
-        if (_from.AsSpan().IndexOfAny('\r', '\n') >= 0 || _command?.AsSpan().IndexOfAny('\r', '\n') >= 0)
-            return ProbeResult.Fail("from-addr and command must be single lines");
         var (socket, error) = await ProbeNet.ConnectAsync(target, _port, cancellationToken);
         if (socket is null) return ProbeResult.Fail(error!);
         await using var stream = new NetworkStream(socket, ownsSocket: true);

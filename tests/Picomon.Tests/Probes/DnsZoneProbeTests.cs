@@ -118,7 +118,7 @@ public class DnsZoneProbeTests
     [InlineData("::1", "::1", 53)]
     public void Parses_a_resolver_as_host_and_port(string text, string host, int port)
     {
-        Assert.Equal((host, port), DnsZoneProbe.ParseResolver(text));
+        Assert.Equal((host, port), Picomon.Configuration.HostPort.TryParse(text, 53));
     }
 
     [Theory]
