@@ -30,25 +30,31 @@ public sealed class ChecksSupervisor : ReceiveActor
         private ChecksStopped() { }
     }
 
+    /// <summary>A reload (SIGHUP): unchanged checks keep running untouched; changed ones are restarted (and
+    /// resume their state from the aggregator); new ones start; removed ones stop. Replies <see cref="Reconfigured"/>.</summary>
+    public sealed record Reconfigure(IReadOnlyList<CheckDefinition> Checks, TimeSpan BaseTick);
+
+    public sealed record Reconfigured(int Unchanged, int Changed, int Added, int Removed);
+
     private readonly HashSet<IActorRef> _running = [];
+    private readonly Dictionary<string, (CheckDefinition Check, IActorRef Child)> _children = new(StringComparer.Ordinal);
+    // Replacements waiting for the old actor of the same id (and name) to be gone.
+    private readonly Dictionary<IActorRef, CheckDefinition> _replacing = [];
     private readonly List<IActorRef> _stopRequesters = [];
+    private readonly Func<CheckDefinition, IProbe> _probeFactory;
+    private readonly IActorRef _aggregator;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private TimeSpan _baseTick;
     private bool _stopping;
 
     public ChecksSupervisor(IReadOnlyList<CheckDefinition> checks, Func<CheckDefinition, IProbe> probeFactory,
         IActorRef aggregator, TimeSpan baseTick)
     {
+        _probeFactory = probeFactory;
+        _aggregator = aggregator;
+        _baseTick = baseTick;
         for (var i = 0; i < checks.Count; i++)
-        {
-            // Check i of N first runs at baseTick × i / N, so a thousand checks do not start in the same millisecond.
-            var firstRunDelay = TimeSpan.FromTicks(baseTick.Ticks * i / checks.Count);
-            var check = checks[i];
-            var child = Context.ActorOf(
-                CheckActor.Props(check, probeFactory(check), aggregator, baseTick, firstRunDelay),
-                CheckActor.ActorName(check.Id));
-            Context.Watch(child);
-            _running.Add(child);
-        }
+            Start(checks[i], i, checks.Count);
         _log.Info("Started {0} checks", checks.Count);
 
         Receive<RunAllNow>(_ =>
@@ -56,11 +62,60 @@ public sealed class ChecksSupervisor : ReceiveActor
             if (!_stopping) foreach (var child in _running) child.Tell(CheckActor.RunNow.Instance);
         });
         Receive<StopChecks>(_ => OnStopChecks());
+        Receive<Reconfigure>(OnReconfigure);
         Receive<Terminated>(t =>
         {
             _running.Remove(t.ActorRef);
+            if (_replacing.Remove(t.ActorRef, out var replacement) && !_stopping) Start(replacement, 0, 1);
             ReplyIfStopped();
         });
+    }
+
+    /// <summary>Check i of N first runs at baseTick × i / N, so a thousand checks do not start in the same millisecond.</summary>
+    private void Start(CheckDefinition check, int index, int count)
+    {
+        var firstRunDelay = TimeSpan.FromTicks(_baseTick.Ticks * index / count);
+        var child = Context.ActorOf(
+            CheckActor.Props(check, _probeFactory(check), _aggregator, _baseTick, firstRunDelay),
+            CheckActor.ActorName(check.Id));
+        Context.Watch(child);
+        _running.Add(child);
+        _children[check.Id] = (check, child);
+    }
+
+    private void OnReconfigure(Reconfigure update)
+    {
+        if (_stopping) return;
+        var tickChanged = update.BaseTick != _baseTick;
+        _baseTick = update.BaseTick;
+        var wanted = update.Checks.ToDictionary(c => c.Id, StringComparer.Ordinal);
+        var removed = _children.Keys.Where(id => !wanted.ContainsKey(id)).ToList();
+        foreach (var id in removed)
+        {
+            Context.Stop(_children[id].Child);
+            _children.Remove(id);
+        }
+        var (unchanged, changed, added) = (0, 0, new List<CheckDefinition>());
+        foreach (var check in update.Checks)
+        {
+            if (!_children.TryGetValue(check.Id, out var current)) added.Add(check);
+            else if (!tickChanged && current.Check == check) unchanged++;
+            else
+            {
+                changed++;
+                Context.Stop(current.Child);
+                _children.Remove(check.Id);
+                _replacing[current.Child] = check;
+            }
+        }
+        for (var i = 0; i < added.Count; i++)
+        {
+            // A check removed by an earlier reload may still be stopping under the same name.
+            var leaving = Context.Child(CheckActor.ActorName(added[i].Id));
+            if (leaving.IsNobody()) Start(added[i], i, added.Count);
+            else _replacing[leaving] = added[i];
+        }
+        Sender.Tell(new Reconfigured(unchanged, changed, added.Count, removed.Count));
     }
 
     public static Props Props(IReadOnlyList<CheckDefinition> checks, Func<CheckDefinition, IProbe> probeFactory,

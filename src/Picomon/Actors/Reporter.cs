@@ -9,6 +9,9 @@ namespace Picomon.Actors;
 /// report mail listing them. Nothing in error that long: no mail. An interval of 0 disables it.</summary>
 public sealed class Reporter : ReceiveActor, IWithTimers
 {
+    /// <summary>A reload: new mail settings (interval, subject) and the new list of checks.</summary>
+    public sealed record UpdateSettings(EmailSettings Emails, IReadOnlyList<CheckDefinition> Checks);
+
     private sealed class ReportDue
     {
         public static readonly ReportDue Instance = new();
@@ -19,7 +22,7 @@ public sealed class Reporter : ReceiveActor, IWithTimers
     private readonly IActorRef _aggregator;
     private readonly IActorRef _mailer;
     private readonly MailComposer _composer;
-    private readonly IReadOnlyDictionary<string, CheckDefinition> _checks;
+    private IReadOnlyDictionary<string, CheckDefinition> _checks;
     private EmailSettings _emails;
 
     public Reporter(IActorRef aggregator, IActorRef mailer, MailComposer composer, EmailSettings emails,
@@ -32,10 +35,11 @@ public sealed class Reporter : ReceiveActor, IWithTimers
         _checks = checks.ToDictionary(c => c.Id);
         Receive<ReportDue>(_ => _aggregator.Tell(StateAggregator.GetSnapshot.Instance));
         Receive<StateSnapshot>(OnSnapshot);
-        Receive<Mailer.UpdateSettings>(u =>
+        Receive<UpdateSettings>(u =>
         {
-            _emails = u.Settings;
-            StartTimer();
+            _checks = u.Checks.ToDictionary(c => c.Id);
+            if (u.Emails.ReportEvery != _emails.ReportEvery) StartTimer(u.Emails.ReportEvery);
+            _emails = u.Emails;
         });
     }
 
@@ -45,12 +49,12 @@ public sealed class Reporter : ReceiveActor, IWithTimers
         IReadOnlyList<CheckDefinition> checks) =>
         Akka.Actor.Props.Create(() => new Reporter(aggregator, mailer, composer, emails, checks));
 
-    protected override void PreStart() => StartTimer();
+    protected override void PreStart() => StartTimer(_emails.ReportEvery);
 
-    private void StartTimer()
+    private void StartTimer(TimeSpan every)
     {
-        if (_emails.ReportEvery > TimeSpan.Zero)
-            Timers.StartPeriodicTimer(TimerKey, ReportDue.Instance, _emails.ReportEvery);
+        if (every > TimeSpan.Zero)
+            Timers.StartPeriodicTimer(TimerKey, ReportDue.Instance, every);
         else
             Timers.Cancel(TimerKey);
     }

@@ -18,13 +18,16 @@ public sealed class SignalListener : ReceiveActor
         private DumpRequested() { }
     }
 
+    /// <summary>A reload changed the list of checks.</summary>
+    public sealed record UpdateChecks(IReadOnlyList<CheckDefinition> Checks);
+
     /// <summary>SIGUSR1 on Linux; .NET names only the portable signals.</summary>
     public const PosixSignal SigUsr1 = (PosixSignal)10;
 
     private readonly IActorRef _aggregator;
     private readonly IActorRef _checks;
     private readonly TextWriter _output;
-    private readonly IReadOnlyDictionary<string, CheckDefinition> _definitions;
+    private IReadOnlyDictionary<string, CheckDefinition> _definitions;
     private readonly bool _registerSignal;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private PosixSignalRegistration? _registration;
@@ -41,6 +44,7 @@ public sealed class SignalListener : ReceiveActor
         _definitions = definitions.ToDictionary(d => d.Id);
         Receive<DumpRequested>(_ => OnDumpRequested());
         Receive<StateSnapshot>(OnSnapshot);
+        Receive<UpdateChecks>(u => _definitions = u.Checks.ToDictionary(d => d.Id));
     }
 
     /// <param name="registerSignal">False in tests: the handler is process-wide.</param>

@@ -69,6 +69,9 @@ public sealed class StateAggregator : ReceiveActor
     /// <summary>New mail settings (a reload): they apply to the next mail.</summary>
     public sealed record UpdateAlerting(Alerting Alerting);
 
+    /// <summary>A reload: forget the checks that left the configuration.</summary>
+    public sealed record Retain(IReadOnlyCollection<string> Ids);
+
     private readonly Dictionary<string, CheckState> _table = new(StringComparer.Ordinal);
     private readonly IActorRef? _mailer;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -79,6 +82,7 @@ public sealed class StateAggregator : ReceiveActor
         _mailer = mailer;
         _alerting = alerting;
         Receive<UpdateAlerting>(u => _alerting = u.Alerting);
+        Receive<Retain>(OnRetain);
         Receive<CheckStateChanged>(OnStateChanged);
         Receive<CheckRan>(OnRan);
         Receive<GetCheckStatus>(q => Sender.Tell(new CheckStatusReply(q.Id, _table.GetValueOrDefault(q.Id))));
@@ -95,6 +99,12 @@ public sealed class StateAggregator : ReceiveActor
     {
         var seconds = (long)elapsed.TotalSeconds;
         return $"{seconds / 3600}:{seconds / 60 % 60:00}:{seconds % 60:00}";
+    }
+
+    private void OnRetain(Retain retain)
+    {
+        var keep = retain.Ids.ToHashSet(StringComparer.Ordinal);
+        foreach (var id in _table.Keys.Where(id => !keep.Contains(id)).ToList()) _table.Remove(id);
     }
 
     private void OnStateChanged(CheckStateChanged change)

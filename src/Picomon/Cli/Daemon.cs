@@ -60,8 +60,11 @@ public static class Daemon
         var checks = system.ActorOf(
             ChecksSupervisor.Props(settings.Checks, c => c.Type.CreateProbe(c.Options), aggregator, settings.BaseTick),
             "checks");
-        system.ActorOf(Reporter.Props(aggregator, mailer, composer, settings.Emails, settings.Checks), "reporter");
-        system.ActorOf(SignalListener.Props(aggregator, checks, settings.Checks, Console.Out), "signals");
+        var reporter = system.ActorOf(Reporter.Props(aggregator, mailer, composer, settings.Emails, settings.Checks), "reporter");
+        var signals = system.ActorOf(SignalListener.Props(aggregator, checks, settings.Checks, Console.Out), "signals");
+        // The embedded default has no file to re-read: SIGHUP then reloads the same embedded text.
+        system.ActorOf(ConfigReloader.Props(() => ConfigLoader.Load(settings.Source == ConfigLoader.EmbeddedSource ? null : settings.Source),
+            settings, new ConfigReloader.Targets(checks, aggregator, mailer, reporter, signals), composer), "reloader");
         registry.Register<StateAggregator>(aggregator);
         registry.Register<ChecksSupervisor>(checks);
         registry.Register<Mailer>(mailer);

@@ -101,8 +101,9 @@ public sealed class OptionSpec
         new(pattern, RegexOptions.CultureInvariant | RegexOptions.Multiline, TimeSpan.FromSeconds(1));
 }
 
-/// <summary>The validated, typed options of one check, defaults applied. Probes read them at construction.</summary>
-public sealed class CheckOptions(IReadOnlyDictionary<string, object> values)
+/// <summary>The validated, typed options of one check, defaults applied. Probes read them at construction.
+/// Equal when every option has the same value, so a reload can tell a changed check from an unchanged one.</summary>
+public sealed class CheckOptions(IReadOnlyDictionary<string, object> values) : IEquatable<CheckOptions>
 {
     public static readonly CheckOptions Empty = new(new Dictionary<string, object>());
 
@@ -120,4 +121,22 @@ public sealed class CheckOptions(IReadOnlyDictionary<string, object> values)
         _ => null,
     };
     public IReadOnlyList<string>? TextList(string name) => values.GetValueOrDefault(name) as IReadOnlyList<string>;
+
+    public bool Equals(CheckOptions? other) =>
+        other is not null && values.Count == other.Values.Count
+        && values.All(kv => other.Values.TryGetValue(kv.Key, out var o) && Canonical(kv.Value) == Canonical(o));
+
+    public override bool Equals(object? obj) => obj is CheckOptions other && Equals(other);
+
+    public override int GetHashCode() => values.Count;
+
+    private IReadOnlyDictionary<string, object> Values => values;
+
+    // Regexes and lists compare by what was written, not by reference.
+    private static string Canonical(object value) => value switch
+    {
+        Regex r => "regex:" + r,
+        IReadOnlyList<string> list => "list:" + string.Join('\0', list),
+        _ => value.GetType().Name + ":" + value,
+    };
 }

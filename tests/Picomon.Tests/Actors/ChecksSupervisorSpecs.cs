@@ -74,6 +74,40 @@ public sealed class ChecksSupervisorSpecs : ActorSpec
     }
 
     [Fact]
+    public async Task A_reload_keeps_unchanged_checks_restarts_changed_ones_starts_new_ones_and_stops_removed_ones()
+    {
+        var checks = Checks(3);
+        var (supervisor, children) = await StartAsync(checks, _aggregator);
+        var changed = checks[1] with { Every = 2 };
+        var added = ActorTestChecks.Check("test/new", retry: 0);
+
+        var reply = await supervisor.Ask<ChecksSupervisor.Reconfigured>(
+            new ChecksSupervisor.Reconfigure([checks[0] with { }, changed, added], Tick), TimeSpan.FromSeconds(10));
+
+        Assert.Equal(new ChecksSupervisor.Reconfigured(Unchanged: 1, Changed: 1, Added: 1, Removed: 1), reply);
+        // The restarted and the new check each ask for their state: the changed one resumes where it was.
+        var asked = new[] { await _aggregator.ExpectMsgAsync<GetCheckStatus>(), await _aggregator.ExpectMsgAsync<GetCheckStatus>() };
+        Assert.Equal([changed.Id, added.Id], asked.Select(a => a.Id).Order(StringComparer.Ordinal));
+        Assert.Equal(children[0], await ChildAsync(supervisor, checks[0]));
+        Assert.NotEqual(children[1], await ChildAsync(supervisor, changed));
+        await AwaitAssertAsync(async () =>
+            Assert.Null((await Sys.ActorSelection(supervisor.Path / CheckActor.ActorName(checks[2].Id))
+                .Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(10))).Subject));
+    }
+
+    [Fact]
+    public async Task A_reload_with_a_new_base_tick_restarts_every_check()
+    {
+        var checks = Checks(2);
+        var (supervisor, _) = await StartAsync(checks, _aggregator);
+
+        var reply = await supervisor.Ask<ChecksSupervisor.Reconfigured>(
+            new ChecksSupervisor.Reconfigure(checks, Tick * 2), TimeSpan.FromSeconds(10));
+
+        Assert.Equal(new ChecksSupervisor.Reconfigured(0, 2, 0, 0), reply);
+    }
+
+    [Fact]
     public async Task Restarts_a_crashed_check_alone_every_time()
     {
         var checks = Checks(2);

@@ -162,6 +162,19 @@ public class SettingsTests
     }
 
     [Fact]
+    public void Two_loads_of_one_file_give_equal_checks_and_a_changed_option_does_not()
+    {
+        const string text = """
+            picomon.checks = [ { type = tcp4, hosts = ["127.0.0.1"], port = 22, expect = "^SSH-", send = "x" }
+                               { type = plugin, command = [check_dummy, "0"] } ]
+            """;
+        Assert.Equal(Load(text).Checks, Load(text).Checks);
+        var changed = Load(text.Replace("^SSH-", "^SSH-2"));
+        Assert.NotEqual(Load(text).Checks[0], changed.Checks[0]);
+        Assert.Equal(Load(text).Checks[1], changed.Checks[1]);
+    }
+
+    [Fact]
     public void The_akka_block_is_handed_over_rendered_not_raw()
     {
         var s = Load("""
