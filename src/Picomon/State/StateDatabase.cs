@@ -26,7 +26,6 @@ internal static class StateDatabase
         }.ToString());
         try
         {
-            DropOrphanJournal(path);
             connection.Open();
             Configure(connection);
             QuickCheck(connection);
@@ -78,15 +77,6 @@ internal static class StateDatabase
         for (var ancestor = Path.GetDirectoryName(stateDir); !string.IsNullOrEmpty(ancestor); ancestor = Path.GetDirectoryName(ancestor))
             if (File.Exists(ancestor)) return $"{ancestor} is not a directory";
         return e.Message;
-    }
-
-    /// <summary>A WAL left beside a database that is gone (deleted while Picomon ran) belongs to that
-    /// database; replayed into a new file it would corrupt it.</summary>
-    private static void DropOrphanJournal(string path)
-    {
-        if (File.Exists(path)) return;
-        File.Delete(path + "-wal");
-        File.Delete(path + "-shm");
     }
 
     private static void Configure(SqliteConnection connection)
