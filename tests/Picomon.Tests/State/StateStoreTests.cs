@@ -145,20 +145,60 @@ public sealed class StateStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_row_this_picomon_cannot_read_is_refused_with_the_path()
+    {
+        using (var store = _dir.Open()) store.SaveCheck(StateDir.Check("a"));
+        Execute("UPDATE checks SET status = 'Broken'");
+
+        var error = Assert.Throws<StateStoreException>(() => _dir.Open());
+
+        Assert.Equal($"cannot read state database {_dir.DatabasePath}: unknown CheckStatus 'Broken'", error.Message);
+    }
+
+    [Fact]
+    public void Checks_and_mails_written_from_several_threads_all_come_back()
+    {
+        using (var store = _dir.Open())
+        {
+            using var start = new Barrier(4);
+            var writers = Enumerable.Range(0, 4).Select(w => new Thread(() =>
+            {
+                start.SignalAndWait();
+                for (var n = w; n < 2000; n += 4)
+                {
+                    store.SaveCheck(StateDir.Check($"check-{n:D4}", CheckStatus.Retrying, $"failure {n}"));
+                    if (n % 10 == 0) store.Outbox.Enqueue(StateDir.Mail(n));
+                }
+            })).ToList();
+            writers.ForEach(t => t.Start());
+            writers.ForEach(t => t.Join());
+        }
+
+        using var reopened = _dir.Open();
+        Assert.Equal(2000, reopened.LoadChecks().Count);
+        Assert.Equal(200, reopened.Outbox.Count);
+        Assert.Empty(_dir.Errors);
+    }
+
+    [Fact]
     public void A_database_from_a_newer_picomon_is_refused()
     {
         _dir.Open().Dispose();
-        using (var connection = new SqliteConnection($"Data Source={_dir.DatabasePath};Pooling=False"))
-        {
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "PRAGMA user_version = 99";
-            command.ExecuteNonQuery();
-        }
+        Execute("PRAGMA user_version = 99");
 
         var error = Assert.Throws<StateStoreException>(() => _dir.Open());
 
         Assert.Equal($"cannot open state database {_dir.DatabasePath}: written by a newer Picomon (schema version 99, this one knows 1)",
             error.Message);
+    }
+
+    /// <summary>Changes the closed database behind the store's back.</summary>
+    private void Execute(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={_dir.DatabasePath};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
     }
 }
