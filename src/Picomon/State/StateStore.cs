@@ -1,0 +1,198 @@
+using Microsoft.Data.Sqlite;
+using Picomon.Actors;
+
+namespace Picomon.State;
+
+/// <summary>The durable state of SPEC §8 in <c>state-dir/picomon.db</c> (SQLite, WAL, one connection):
+/// each check's state and the mail outbox (<see cref="Outbox"/>). Safe to call from any thread (one lock).
+/// <para>Guarantees. Open fails with a <see cref="StateStoreException"/>; after that no call throws. Reads
+/// are served from memory, never from the disk. Every change is in memory when the call returns and is
+/// committed before it returns (WAL, synchronous=NORMAL; FULL for a new or refused mail), so a process
+/// crash (kill -9) loses nothing and an OS crash or power cut can lose at most the last check changes and
+/// sent marks — a mail can be sent again, never lost. Only one process can open a state-dir.</para>
+/// <para>When a write fails at runtime (disk full, file deleted, I/O error) the store logs one ERROR, keeps
+/// working from memory, and on a write at least <see cref="RetryDelay"/> later reopens the database and
+/// rewrites everything it holds; success is logged as INFO. A database deleted while running is thus
+/// recreated. The error and info callbacks run under the store's lock and must not call back into it.</para></summary>
+public sealed class StateStore : IDisposable
+{
+    public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
+
+    private readonly Dictionary<string, StoredCheck> _checks = new(StringComparer.Ordinal);
+    private readonly string _stateDir;
+    private readonly Action<string> _onError, _onInfo;
+    private SqliteConnection? _connection;
+    private bool _failing, _disposed;
+    private DateTimeOffset _retryAt;
+
+    private StateStore(string stateDir, SqliteConnection connection, Action<string> onError, Action<string> onInfo, TimeProvider clock)
+    {
+        (_stateDir, _connection, _onError, _onInfo, Clock) = (stateDir, connection, onError, onInfo, clock);
+        DatabasePath = Path.Combine(stateDir, StateDatabase.FileName);
+        LoadChecksFrom(connection);
+        Outbox = new SqliteOutbox(this, connection);
+    }
+
+    public string DatabasePath { get; }
+
+    /// <summary>The persistent mail outbox, restored with every mail that was queued or refused.</summary>
+    public SqliteOutbox Outbox { get; }
+
+    internal Lock Gate { get; } = new();
+
+    internal TimeProvider Clock { get; }
+
+    /// <summary>Opens (or creates) <c>picomon.db</c> in <paramref name="stateDir"/>, creating the directory.</summary>
+    /// <param name="onError">Receives one ERROR line per burst of runtime write failures.</param>
+    /// <param name="onInfo">Receives the INFO line when writing works again.</param>
+    /// <param name="clock">The time for retry delays and the sent-mail history; the system clock by default.</param>
+    /// <exception cref="StateStoreException">The directory or the database cannot be used.</exception>
+    public static StateStore Open(string stateDir, Action<string> onError, Action<string> onInfo, TimeProvider? clock = null)
+    {
+        var fullDir = Path.GetFullPath(stateDir);
+        var connection = StateDatabase.Connect(fullDir);
+        try
+        {
+            return new StateStore(fullDir, connection, onError, onInfo, clock ?? TimeProvider.System);
+        }
+        catch (Exception e) when (e is SqliteException or InvalidDataException or FormatException or System.Text.Json.JsonException)
+        {
+            connection.Dispose();
+            var path = Path.Combine(fullDir, StateDatabase.FileName);
+            throw new StateStoreException($"cannot read state database {path}: {StateDatabase.Describe(e)}", e);
+        }
+    }
+
+    /// <summary>Every check remembered, in id order.</summary>
+    public IReadOnlyList<StoredCheck> LoadChecks()
+    {
+        lock (Gate) return _checks.Values.OrderBy(c => c.Id, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Remembers a check's state, replacing what was remembered for its id.</summary>
+    public void SaveCheck(StoredCheck check)
+    {
+        lock (Gate)
+        {
+            _checks[check.Id] = check;
+            Persist(transaction => Insert(transaction, check));
+        }
+    }
+
+    /// <summary>Forgets every check whose id is not in <paramref name="ids"/> (checks that left the configuration).</summary>
+    public void ForgetChecksExcept(IReadOnlyCollection<string> ids)
+    {
+        var keep = ids.ToHashSet(StringComparer.Ordinal);
+        lock (Gate)
+        {
+            var gone = _checks.Keys.Where(id => !keep.Contains(id)).ToList();
+            if (gone.Count == 0) return;
+            foreach (var id in gone) _checks.Remove(id);
+            Persist(transaction =>
+            {
+                foreach (var id in gone) StateSchema.Execute(transaction, "DELETE FROM checks WHERE id = $id", ("$id", id));
+            });
+        }
+    }
+
+    /// <summary>Commits a change already made in memory; the caller holds <see cref="Gate"/>.
+    /// <paramref name="durable"/> waits for the disk (fsync) rather than only the OS.</summary>
+    internal void Persist(Action<SqliteTransaction> change, bool durable = false)
+    {
+        if (_disposed) return;
+        if (_failing)
+        {
+            // The failed changes are only in memory: a retry rewrites all of it, this change included.
+            if (Clock.GetUtcNow() >= _retryAt) Recover();
+            return;
+        }
+        try
+        {
+            // Deleted under us, SQLite would go on writing into the orphaned WAL without a word.
+            if (!File.Exists(DatabasePath)) throw new IOException("the file was deleted while in use");
+            Commit(_connection!, change, durable);
+        }
+        catch (Exception e)
+        {
+            _failing = true;
+            _retryAt = Clock.GetUtcNow() + RetryDelay;
+            _connection?.Dispose();
+            _connection = null;
+            _onError($"cannot write state database {DatabasePath}: {StateDatabase.Describe(e)}; keeping the state in memory, will retry");
+        }
+    }
+
+    /// <summary>Saves what is still only in memory, then closes the database.</summary>
+    public void Dispose()
+    {
+        lock (Gate)
+        {
+            if (_disposed) return;
+            if (_failing) Recover();
+            if (_failing)
+                _onError($"state not saved to {DatabasePath}: {_checks.Count} check state(s) and {Outbox.Count} queued mail(s) are lost");
+            _disposed = true;
+            _connection?.Dispose();
+            _connection = null;
+        }
+    }
+
+    private void Recover()
+    {
+        try
+        {
+            _connection = StateDatabase.Connect(_stateDir);
+            Commit(_connection, RewriteAll, durable: true);
+            _failing = false;
+            _onInfo($"state database writable again: {DatabasePath}");
+        }
+        catch (Exception)
+        {
+            // Still failing: the burst's ERROR was logged once already.
+            _connection?.Dispose();
+            _connection = null;
+            _retryAt = Clock.GetUtcNow() + RetryDelay;
+        }
+    }
+
+    private static void Commit(SqliteConnection connection, Action<SqliteTransaction> change, bool durable)
+    {
+        if (durable) StateSchema.Scalar(connection, "PRAGMA synchronous = FULL");
+        try
+        {
+            using var transaction = connection.BeginTransaction();
+            change(transaction);
+            transaction.Commit();
+        }
+        finally
+        {
+            if (durable) StateSchema.Scalar(connection, "PRAGMA synchronous = NORMAL");
+        }
+    }
+
+    private void RewriteAll(SqliteTransaction transaction)
+    {
+        StateSchema.Execute(transaction, "DELETE FROM checks");
+        foreach (var check in _checks.Values) Insert(transaction, check);
+        Outbox.RewriteAll(transaction);
+    }
+
+    private static void Insert(SqliteTransaction transaction, StoredCheck check) =>
+        StateSchema.Execute(transaction,
+            """
+            INSERT OR REPLACE INTO checks (id, status, since, consecutive_failures, last_message, error_since, open_problem_message_id)
+            VALUES ($id, $status, $since, $failures, $message, $errorSince, $problemId)
+            """,
+            ("$id", check.Id), ("$status", check.Status.ToString()), ("$since", StateSchema.Time(check.Since)),
+            ("$failures", check.ConsecutiveFailures), ("$message", check.LastMessage),
+            ("$errorSince", StateSchema.Time(check.ErrorSince)), ("$problemId", check.OpenProblemMessageId));
+
+    private void LoadChecksFrom(SqliteConnection connection)
+    {
+        StateSchema.ForEachRow(connection,
+            "SELECT id, status, since, consecutive_failures, last_message, error_since, open_problem_message_id FROM checks",
+            row => _checks[row.GetString(0)] = new StoredCheck(row.GetString(0), StateSchema.ReadEnum<CheckStatus>(row, 1),
+                StateSchema.ReadTime(row, 2), row.GetInt32(3), row.GetString(4), StateSchema.ReadOptionalTime(row, 5),
+                StateSchema.ReadOptionalText(row, 6)));
+    }
+}

@@ -1,0 +1,27 @@
+using Picomon.Actors;
+
+namespace Picomon.State;
+
+/// <summary>What a restart must remember about one check (SPEC §8). Timestamps keep their offset, so
+/// <c>Since 2026-11-24T10:02:03+01:00</c> prints the same after a restart.</summary>
+/// <param name="ErrorSince">When the current error began; null unless <see cref="Status"/> is Error.</param>
+/// <param name="OpenProblemMessageId">The Message-ID of the Problem mail of the current error, so the recovery
+/// mail threads to it even after a restart; null when no error is open.</param>
+public sealed record StoredCheck(
+    string Id,
+    CheckStatus Status,
+    DateTimeOffset Since,
+    int ConsecutiveFailures,
+    string LastMessage,
+    DateTimeOffset? ErrorSince,
+    string? OpenProblemMessageId)
+{
+    /// <summary>The durable part of a state-table row, with the Message-ID of its open Problem mail.</summary>
+    public static StoredCheck From(CheckState state, string? openProblemMessageId) =>
+        new(state.Id, state.Status, state.Since, state.ConsecutiveFailures, state.LastMessage, state.ErrorSince,
+            openProblemMessageId);
+
+    /// <summary>A state-table row to resume from; the last run and its duration are not stored.</summary>
+    public CheckState ToCheckState() =>
+        new(Id, Status, Since, ConsecutiveFailures, LastMessage, ErrorSince, LastRun: null, LastDuration: null);
+}
