@@ -12,7 +12,12 @@ namespace Picomon.Actors;
 /// retried every <c>smtp-retry-timeout</c>), and the dead-letter list for mails refused with a 5xx.</summary>
 public sealed class Mailer : ReceiveActor, IWithTimers
 {
-    public sealed record Send(OutgoingMail Mail);
+    /// <param name="Acknowledge">Reply <see cref="Queued"/> once the mail is in the outbox (durably, with the
+    /// SQLite outbox): the aggregator saves a check's state only then, so a crash loses no alert.</param>
+    public sealed record Send(OutgoingMail Mail, bool Acknowledge = false);
+
+    /// <summary>The mail with this Message-ID is in the outbox.</summary>
+    public sealed record Queued(string MessageId);
 
     /// <summary>Delivers what is queued within <paramref name="Within"/>; answered with <see cref="Flushed"/>.</summary>
     public sealed record Flush(TimeSpan Within);
@@ -47,7 +52,12 @@ public sealed class Mailer : ReceiveActor, IWithTimers
         _outbox = outbox;
         _transport = new SmtpTransport(certificateValidation);
 
-        Receive<Send>(m => { _outbox.Enqueue(m.Mail); Pump(); });
+        Receive<Send>(m =>
+        {
+            _outbox.Enqueue(m.Mail);
+            if (m.Acknowledge) Sender.Tell(new Queued(m.Mail.MessageId));
+            Pump();
+        });
         Receive<UpdateSettings>(m => _settings = m.Settings);
         Receive<Flush>(OnFlush);
         Receive<FlushDeadline>(m => { if (_flushers.Remove(m.Id, out var who)) who.Tell(new Flushed(_outbox.Count)); });

@@ -73,16 +73,30 @@ public sealed class StateAggregator : ReceiveActor
     public sealed record Retain(IReadOnlyCollection<string> Ids);
 
     private readonly Dictionary<string, CheckState> _table = new(StringComparer.Ordinal);
+    private readonly Persistence? _persistence;
+    // A check whose transition produced a mail is saved only once the Mailer confirms that mail queued:
+    // saving first could lose the mail in a crash (the restarted check would believe it sent). So a crash
+    // in between resends at most that one mail, and never loses it.
+    private readonly Dictionary<string, string> _mailsInFlight = new(StringComparer.Ordinal); // Message-ID → check
+    private readonly Dictionary<string, int> _awaitingMail = new(StringComparer.Ordinal);      // check → mails in flight
     private readonly IActorRef? _mailer;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private Alerting? _alerting;
 
-    public StateAggregator(IActorRef? mailer, Alerting? alerting)
+    /// <summary>Where the durable part of the table goes (SPEC §8): the rows restored at start, a save for
+    /// every row whose durable part changed, and the checks to keep after a reload.</summary>
+    public sealed record Persistence(
+        IReadOnlyList<CheckState> Restored, Action<CheckState> Save, Action<IReadOnlyCollection<string>> Retain);
+
+    public StateAggregator(IActorRef? mailer, Alerting? alerting, Persistence? persistence)
     {
         _mailer = mailer;
         _alerting = alerting;
+        _persistence = persistence;
+        foreach (var row in persistence?.Restored ?? []) _table[row.Id] = row;
         Receive<UpdateAlerting>(u => _alerting = u.Alerting);
         Receive<Retain>(OnRetain);
+        Receive<Mailer.Queued>(OnQueued);
         Receive<CheckStateChanged>(OnStateChanged);
         Receive<CheckRan>(OnRan);
         Receive<GetCheckStatus>(q => Sender.Tell(new CheckStatusReply(q.Id, _table.GetValueOrDefault(q.Id))));
@@ -91,8 +105,9 @@ public sealed class StateAggregator : ReceiveActor
 
     /// <param name="mailer">Receives one <see cref="Mailer.Send"/> per Problem and recovery; with
     /// <paramref name="alerting"/> null, transitions are only logged (as with <c>--one</c>-less tests).</param>
-    public static Props Props(IActorRef? mailer, Alerting? alerting) =>
-        Akka.Actor.Props.Create(() => new StateAggregator(mailer, alerting));
+    /// <param name="persistence">The durable store; null keeps the table in memory only.</param>
+    public static Props Props(IActorRef? mailer, Alerting? alerting, Persistence? persistence = null) =>
+        Akka.Actor.Props.Create(() => new StateAggregator(mailer, alerting, persistence));
 
     /// <summary>An elapsed time as H:MM:SS, whole seconds (hours are not wrapped at 24).</summary>
     public static string FormatElapsed(TimeSpan elapsed)
@@ -105,18 +120,42 @@ public sealed class StateAggregator : ReceiveActor
     {
         var keep = retain.Ids.ToHashSet(StringComparer.Ordinal);
         foreach (var id in _table.Keys.Where(id => !keep.Contains(id)).ToList()) _table.Remove(id);
+        foreach (var id in _awaitingMail.Keys.Where(id => !keep.Contains(id)).ToList()) _awaitingMail.Remove(id);
+        _persistence?.Retain(retain.Ids);
     }
+
+    /// <summary>Every table write goes through here: the row is saved when its durable part changed
+    /// (a run that leaves an OK check OK costs no write).</summary>
+    private void Put(CheckState row)
+    {
+        var before = _table.GetValueOrDefault(row.Id);
+        _table[row.Id] = row;
+        if (_persistence is not null && !_awaitingMail.ContainsKey(row.Id) && (before is null || Durable(before) != Durable(row)))
+            _persistence.Save(row);
+    }
+
+    private void OnQueued(Mailer.Queued queued)
+    {
+        if (!_mailsInFlight.Remove(queued.MessageId, out var id)) return;
+        if (--_awaitingMail[id] > 0) return;
+        _awaitingMail.Remove(id);
+        if (_table.TryGetValue(id, out var row)) _persistence?.Save(row);
+    }
+
+    private static CheckState Durable(CheckState row) => row with { LastRun = null, LastDuration = null };
 
     private void OnStateChanged(CheckStateChanged change)
     {
+        if ((change.IsProblem || change.IsRecovery) && _mailer is not null && _alerting is not null)
+            _awaitingMail[change.Id] = _awaitingMail.GetValueOrDefault(change.Id) + 1;
         var row = _table.GetValueOrDefault(change.Id) ?? NewRow(change.Id, change.To, change.At);
-        _table[change.Id] = row with
+        Put(row with
         {
             Status = change.To,
             Since = change.At,
             ConsecutiveFailures = change.ConsecutiveFailures,
             ErrorSince = change.To == CheckStatus.Error ? change.ErrorSince : null,
-        };
+        });
 
         if (change.IsProblem)
             _log.Warning("{0}: entered error: {1}", change.Id, change.Message);
@@ -135,15 +174,17 @@ public sealed class StateAggregator : ReceiveActor
         if (change.IsProblem)
         {
             var mail = a.Composer.Problem(a.Emails, change.Check, change.Message, change.At);
-            _table[change.Id] = row with { ProblemMessageId = mail.MessageId };
-            _mailer.Tell(new Mailer.Send(mail));
+            Put(row with { ProblemMessageId = mail.MessageId });
+            _mailsInFlight[mail.MessageId] = change.Id;
+            _mailer.Tell(new Mailer.Send(mail, Acknowledge: true));
         }
         else
         {
             var mail = a.Composer.Recovery(a.Emails, change.Check, a.BaseTick, change.ErrorSince ?? change.At,
                 change.At, row.ProblemMessageId);
-            _table[change.Id] = row with { ProblemMessageId = null };
-            _mailer.Tell(new Mailer.Send(mail));
+            Put(row with { ProblemMessageId = null });
+            _mailsInFlight[mail.MessageId] = change.Id;
+            _mailer.Tell(new Mailer.Send(mail, Acknowledge: true));
         }
     }
 
@@ -153,13 +194,13 @@ public sealed class StateAggregator : ReceiveActor
         // A row normally exists (the transition, if any, comes first); if the table lost it, the run
         // itself says where the check stands.
         var row = _table.GetValueOrDefault(run.Id) ?? NewRow(run.Id, run.Status, finished);
-        _table[run.Id] = row with
+        Put(row with
         {
             ConsecutiveFailures = run.ConsecutiveFailures,
             LastMessage = run.Message,
             LastRun = run.StartedAt,
             LastDuration = run.Duration,
-        };
+        });
 
         if (run.Success)
             _log.Debug("{0}: OK in {1:0} ms", run.Id, run.Duration.TotalMilliseconds);

@@ -11,6 +11,7 @@ using Picomon.Actors;
 using Picomon.Configuration;
 using Picomon.Logging;
 using Picomon.Mail;
+using Picomon.State;
 using AkkaLogLevel = Akka.Event.LogLevel;
 
 namespace Picomon.Cli;
@@ -22,9 +23,40 @@ public static class Daemon
     public static async Task<int> RunAsync(PicomonSettings settings, bool debug)
     {
         var level = debug ? LogLevel.Debug : settings.VerbLevel;
+        var logs = new LineLoggerProvider(level, Console.Error, TimeProvider.System);
+        var log = logs.CreateLogger("picomon");
+        log.LogInformation("Picomon {Version} starting: config {Source}, {Count} checks, base tick {Tick}",
+            App.Version, settings.Source, settings.Checks.Count, ConfigSummary.Format(settings.BaseTick));
+        StateStore store;
+        try
+        {
+            store = StateStore.Open(settings.StateDir, e => log.LogError("{Message}", e), i => log.LogInformation("{Message}", i));
+        }
+        catch (StateStoreException e)
+        {
+            await Console.Error.WriteLineAsync($"picomon: {e.Message}");
+            return App.UsageOrConfigError;
+        }
+        // Disposed after the actor system has stopped: its last save happens then.
+        using (store)
+        {
+            // Checks that left the configuration are forgotten; the others resume where they were.
+            store.ForgetChecksExcept(settings.Checks.Select(c => c.Id).ToList());
+            var restored = store.LoadChecks().Select(c => c.ToCheckState()).ToList();
+            log.LogInformation("State from {Path}: {Checks} checks ({Errors} in error), {Mails} mails queued",
+                store.DatabasePath, restored.Count, restored.Count(r => r.Status == CheckStatus.Error), store.Outbox.Count);
+            using var host = BuildHost(settings, level, logs, system => StartActors(system, settings, store, restored));
+            await host.RunAsync();
+        }
+        log.LogInformation("Picomon stopped");
+        return App.Ok;
+    }
+
+    private static IHost BuildHost(PicomonSettings settings, LogLevel level, LineLoggerProvider logs, Action<ActorSystem> start)
+    {
         var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
-        builder.Logging.AddProvider(new LineLoggerProvider(level, Console.Error, TimeProvider.System));
+        builder.Logging.AddProvider(logs);
         builder.Logging.SetMinimumLevel(level);
         // The host's own "Application started. Press Ctrl+C" chatter is not Picomon's to print.
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
@@ -40,23 +72,18 @@ public static class Daemon
                 loggers.ClearLoggers();
                 loggers.AddLogger<AkkaLogBridge>();
             });
-            akka.WithActors((system, registry) => StartActors(system, registry, settings));
+            akka.WithActors((system, _) => start(system));
         });
-        using var host = builder.Build();
-        var log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("picomon");
-        log.LogInformation("Picomon {Version} starting: config {Source}, {Count} checks, base tick {Tick}",
-            App.Version, settings.Source, settings.Checks.Count, ConfigSummary.Format(settings.BaseTick));
-        await host.RunAsync();
-        log.LogInformation("Picomon stopped");
-        return App.Ok;
+        return builder.Build();
     }
 
-    private static void StartActors(ActorSystem system, IActorRegistry registry, PicomonSettings settings)
+    private static void StartActors(ActorSystem system, PicomonSettings settings, StateStore store, IReadOnlyList<CheckState> restored)
     {
         var composer = new MailComposer(ConfigLoader.Fqdn.Value);
-        var mailer = system.ActorOf(Mailer.Props(settings.Emails, new MemoryOutbox()), "mailer");
+        var mailer = system.ActorOf(Mailer.Props(settings.Emails, store.Outbox), "mailer");
         var aggregator = system.ActorOf(StateAggregator.Props(mailer,
-            new StateAggregator.Alerting(composer, settings.Emails, settings.BaseTick)), "state");
+            new StateAggregator.Alerting(composer, settings.Emails, settings.BaseTick),
+            new StateAggregator.Persistence(restored, row => store.SaveCheck(StoredCheck.From(row)), store.ForgetChecksExcept)), "state");
         var checks = system.ActorOf(
             ChecksSupervisor.Props(settings.Checks, c => c.Type.CreateProbe(c.Options), aggregator, settings.BaseTick),
             "checks");
@@ -65,9 +92,6 @@ public static class Daemon
         // The embedded default has no file to re-read: SIGHUP then reloads the same embedded text.
         system.ActorOf(ConfigReloader.Props(() => ConfigLoader.Load(settings.Source == ConfigLoader.EmbeddedSource ? null : settings.Source),
             settings, new ConfigReloader.Targets(checks, aggregator, mailer, reporter, signals), composer), "reloader");
-        registry.Register<StateAggregator>(aggregator);
-        registry.Register<ChecksSupervisor>(checks);
-        registry.Register<Mailer>(mailer);
 
         var shutdown = CoordinatedShutdown.Get(system);
         // SPEC §7: stop starting new runs and let running ones finish or time out before the system goes.

@@ -17,11 +17,12 @@ public sealed record StoredCheck(
     string? OpenProblemMessageId)
 {
     /// <summary>The durable part of a state-table row, with the Message-ID of its open Problem mail.</summary>
-    public static StoredCheck From(CheckState state, string? openProblemMessageId) =>
+    public static StoredCheck From(CheckState state) =>
         new(state.Id, state.Status, state.Since, state.ConsecutiveFailures, state.LastMessage, state.ErrorSince,
-            openProblemMessageId);
+            state.ProblemMessageId);
 
     /// <summary>A state-table row to resume from; the last run and its duration are not stored.</summary>
     public CheckState ToCheckState() =>
-        new(Id, Status, Since, ConsecutiveFailures, LastMessage, ErrorSince, LastRun: null, LastDuration: null);
+        new(Id, Status, Since, ConsecutiveFailures, LastMessage, ErrorSince, LastRun: null, LastDuration: null,
+            OpenProblemMessageId);
 }

@@ -80,9 +80,9 @@ public sealed class StateStoreTests : IDisposable
     {
         var row = new CheckState("smtp4/mx", CheckStatus.Error, DateTimeOffset.Parse("2026-11-24T10:02:03+01:00"), 3,
             "Operation timed out", DateTimeOffset.Parse("2026-11-24T10:00:00+01:00"), DateTimeOffset.Parse("2026-11-24T10:02:01+01:00"),
-            TimeSpan.FromSeconds(2));
+            TimeSpan.FromSeconds(2), "<p@x>");
 
-        var stored = StoredCheck.From(row, "<p@x>");
+        var stored = StoredCheck.From(row);
 
         Assert.Equal("<p@x>", stored.OpenProblemMessageId);
         Assert.Equal(row with { LastRun = null, LastDuration = null }, stored.ToCheckState());
