@@ -1,0 +1,97 @@
+namespace Picomon.IntegrationTests;
+
+/// <summary>SIGHUP reloads, as a sysadmin does them: each check appends a line to its own file every time it
+/// runs, so the files show which checks run, and how often, before and after the reload.</summary>
+public sealed class ReloadTests : IDisposable
+{
+    private const int SigHup = 1, SigTerm = 15;
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("picomon-reload-");
+
+    private string Conf => Path.Combine(_dir.FullName, "picomon.conf");
+
+    private string Check(string name, int every = 1) =>
+        $$"""{ type = exec, name = "{{name}}", every = {{every}}, command = ["/bin/sh", "-c", "echo run >> {{Path.Combine(_dir.FullName, name)}}.runs"] }""";
+
+    private void Write(params string[] checks) => File.WriteAllText(Conf, $"""
+        picomon {"{"} base-tick = 500ms, state-dir = "{Path.Combine(_dir.FullName, "state")}"
+          checks = [ {string.Join("\n", checks)} ] {"}"}
+        """);
+
+    private int Runs(string name)
+    {
+        var file = Path.Combine(_dir.FullName, name + ".runs");
+        return File.Exists(file) ? File.ReadAllLines(file).Length : 0;
+    }
+
+    private async Task WaitForRunsAsync(string name, int atLeast, PicomonProcess picomon)
+    {
+        var until = DateTime.UtcNow + Deadline;
+        while (Runs(name) < atLeast)
+        {
+            if (DateTime.UtcNow > until) throw new TimeoutException($"{name} ran {Runs(name)} times, not {atLeast}\n{picomon.Stderr}");
+            await Task.Delay(50);
+        }
+    }
+
+    [Fact]
+    public async Task A_valid_reload_starts_added_checks_stops_removed_ones_and_keeps_the_others_running()
+    {
+        Write(Check("kept"), Check("removed"));
+        using var picomon = PicomonBinary.Start(_dir.FullName, "-c", Conf);
+        await WaitForRunsAsync("removed", 2, picomon);
+
+        Write(Check("kept"), Check("added"));
+        picomon.Signal(SigHup);
+        await picomon.WaitForOutputAsync((_, err) => err.Contains("1 checks unchanged, 0 changed, 1 added, 1 removed"), Deadline);
+        await WaitForRunsAsync("added", 2, picomon);
+        var removedRuns = Runs("removed");
+        var keptRuns = Runs("kept");
+        await WaitForRunsAsync("kept", keptRuns + 3, picomon);
+
+        // Between two runs of the added check, the removed one could have run at most once (already in flight).
+        Assert.InRange(Runs("removed"), removedRuns, removedRuns + 1);
+        picomon.Signal(SigTerm);
+        Assert.Equal(0, await picomon.WaitForExitAsync(Deadline));
+    }
+
+    [Fact]
+    public async Task An_invalid_reload_logs_every_problem_and_the_old_configuration_keeps_running()
+    {
+        Write(Check("kept"));
+        using var picomon = PicomonBinary.Start(_dir.FullName, "-c", Conf);
+        await WaitForRunsAsync("kept", 2, picomon);
+
+        File.WriteAllText(Conf, "picomon { base-tik = 1s\n checks = [ { type = pong4 } ] }\n");
+        picomon.Signal(SigHup);
+        await picomon.WaitForOutputAsync((_, err) => err.Contains("still running the previous one"), Deadline);
+        var runs = Runs("kept");
+        await WaitForRunsAsync("kept", runs + 3, picomon);
+
+        Assert.Contains("ERROR: picomon: config error: " + Conf + ":1: picomon.base-tik: unknown key, did you mean 'base-tick'?", picomon.Stderr);
+        Assert.Contains("picomon.checks[0].type: unknown check type 'pong4', did you mean 'ping4'?", picomon.Stderr);
+        picomon.Signal(SigTerm);
+        Assert.Equal(0, await picomon.WaitForExitAsync(Deadline));
+    }
+
+    [Fact]
+    public async Task A_changed_check_restarts_with_its_new_definition()
+    {
+        Write(Check("slow", every: 4), Check("pace"));
+        using var picomon = PicomonBinary.Start(_dir.FullName, "-c", Conf);
+        await WaitForRunsAsync("slow", 1, picomon);
+
+        Write(Check("slow", every: 1), Check("pace"));
+        picomon.Signal(SigHup);
+        await picomon.WaitForOutputAsync((_, err) => err.Contains("1 checks unchanged, 1 changed, 0 added, 0 removed"), Deadline);
+        var (slow, pace) = (Runs("slow"), Runs("pace"));
+        await WaitForRunsAsync("pace", pace + 4, picomon);
+
+        // Now at the same pace as its neighbour (every tick), not every fourth tick.
+        Assert.True(Runs("slow") >= slow + 3, $"slow ran {Runs("slow") - slow} times while pace ran {Runs("pace") - pace}");
+        picomon.Signal(SigTerm);
+        Assert.Equal(0, await picomon.WaitForExitAsync(Deadline));
+    }
+
+    public void Dispose() => _dir.Delete(true);
+}
