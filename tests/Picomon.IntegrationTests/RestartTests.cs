@@ -38,6 +38,16 @@ public sealed class RestartTests : IDisposable
     private static async Task WaitForAlertsAsync(SmtpServer smtp, int count) =>
         await smtp.WaitUntilAsync(s => Alerts(s).Count >= count, $"{count} alert mail(s)", Deadline);
 
+    /// <summary>The check recovers; the OK mail must be the only other alert, threaded to the Problem mail.</summary>
+    private async Task RecoverAndStopAsync(SmtpServer smtp, PicomonProcess picomon)
+    {
+        File.WriteAllText(Flag, "");
+        await WaitForAlertsAsync(smtp, 2);
+        picomon.Signal(SigTerm);
+        Assert.Equal(0, await picomon.WaitForExitAsync(Deadline));
+        AssertProblemThenThreadedOk(Alerts(smtp));
+    }
+
     private static void AssertProblemThenThreadedOk(IReadOnlyList<MimeMessage> alerts)
     {
         Assert.Equal(2, alerts.Count);
@@ -63,12 +73,7 @@ public sealed class RestartTests : IDisposable
         await second.WaitForOutputAsync((_, err) => err.Contains("(1 in error)"), Deadline);
         // Let it fail a few more times after the restart: still no second Problem mail.
         await second.WaitForOutputAsync((_, err) => err.Split("Started 1 checks")[^1].Contains("flip: failed (Error"), Deadline);
-        File.WriteAllText(Flag, "");
-        await WaitForAlertsAsync(smtp, 2);
-        second.Signal(SigTerm);
-        Assert.Equal(0, await second.WaitForExitAsync(Deadline));
-
-        AssertProblemThenThreadedOk(Alerts(smtp));
+        await RecoverAndStopAsync(smtp, second);
     }
 
     [Fact]
@@ -87,12 +92,7 @@ public sealed class RestartTests : IDisposable
         await smtp.StartAgainAsync();
         using var second = Start();
         await WaitForAlertsAsync(smtp, 1);
-        File.WriteAllText(Flag, "");
-        await WaitForAlertsAsync(smtp, 2);
-        second.Signal(SigTerm);
-        Assert.Equal(0, await second.WaitForExitAsync(Deadline));
-
-        AssertProblemThenThreadedOk(Alerts(smtp));
+        await RecoverAndStopAsync(smtp, second);
     }
 
     [Fact]
@@ -110,12 +110,7 @@ public sealed class RestartTests : IDisposable
 
         using var second = Start();
         await second.WaitForOutputAsync((_, err) => err.Contains("(1 in error)"), Deadline);
-        File.WriteAllText(Flag, "");
-        await WaitForAlertsAsync(smtp, 2);
-        second.Signal(SigTerm);
-        Assert.Equal(0, await second.WaitForExitAsync(Deadline));
-
-        AssertProblemThenThreadedOk(Alerts(smtp));
+        await RecoverAndStopAsync(smtp, second);
     }
 
     [Fact]
