@@ -82,7 +82,7 @@ public sealed class HttpProbe(bool tls, int port, string url, string? vhost, int
         }
         catch (HttpIOException e)
         {
-            return ProbeResult.Fail($"invalid HTTP response: {e.Message}");
+            return ProbeResult.Fail($"invalid HTTP response: {TcpProbe.FirstLine(e.Message)}");
         }
         catch (IOException e)
         {
@@ -136,9 +136,12 @@ public sealed class HttpProbe(bool tls, int port, string url, string? vhost, int
             if (inner is TlsHandshakeException tls) return $"TLS handshake failed: {tls.Message}";
             if (inner is SocketException socket) return ProbeNet.Describe(socket);
         }
+        // .NET quotes what the server sent (an invalid status line, up to 64 KiB of it, control characters
+        // included): keep one short printable line of it.
+        var message = TcpProbe.FirstLine(e.Message);
         return e.HttpRequestError is HttpRequestError.InvalidResponse or HttpRequestError.ResponseEnded
-            ? $"invalid HTTP response: {e.Message}"
-            : e.Message;
+            ? $"invalid HTTP response: {message}"
+            : message;
     }
 
     /// <summary>Dials the address the probe resolved (carried by the request), and for HTTPS shakes hands

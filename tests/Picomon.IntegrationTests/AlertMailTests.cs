@@ -1,0 +1,126 @@
+using System.Text.RegularExpressions;
+using Picomon.IntegrationTests.Support;
+using Picomon.Tests.Support;
+
+namespace Picomon.IntegrationTests;
+
+/// <summary>Alert mails end to end: the daemon, a Kestrel target whose health the test toggles, and a real
+/// SMTP server (aiosmtpd) receiving the Problem, report, OK and stopped mails.</summary>
+public class AlertMailTests
+{
+    private const string ProblemSubject = "[DOMAIN] Problem: CheckHTTP4 on web-name";
+    private const string OkSubject = "[DOMAIN] OK: CheckHTTP4 on web-name";
+    private const string ReportSubject = "[DOMAIN] Picomon error report";
+    private const string StoppedSubject = "[DOMAIN] Picomon stopped";
+    private static readonly TimeSpan MailDeadline = TimeSpan.FromSeconds(20);
+
+    private static string Config(int smtpPort, int webPort, int retry, string extraChecks = "") => $$"""
+        picomon {
+          base-tick = 1s
+          default-timeout = 900ms
+          emails {
+            to = ["ops@example.org", "oncall@example.org"]
+            addr-from = "Picomon <picomon@example.org>"
+            smtp-host = "127.0.0.1:{{smtpPort}}"
+            smtp-tls = none
+            smtp-retry-timeout = 1s
+            smtp-keepalive-timeout = 2s
+            report.every = 3s
+          }
+          hosts { web { ipv4 = "127.0.0.1", name = "web-name" } }
+          checks = [
+            { type = http4, hosts = [web], port = {{webPort}}, url = "/health", retry = {{retry}} }
+            {{extraChecks}}
+          ]
+        }
+        """;
+
+    [Fact]
+    public async Task A_check_going_down_and_up_mails_one_Problem_reports_and_one_threaded_OK_then_the_stopped_mail()
+    {
+        using var dir = new Workspace();
+        await using var web = await TargetWebServer.StartAsync();
+        using var smtp = await SmtpServer.StartAsync();
+        // 'rarely' runs once at startup and then only when SIGUSR1 asks for a run of every check.
+        using var picomon = await Daemon.StartAsync(dir, Config(smtp.Port, web.Port, retry: 1,
+            $$"""{ type = http4, hosts = [web], name = rarely, port = {{web.Port}}, url = "/rarely", every = 600 }"""), checks: 2);
+
+        // Up for longer than report.every: no mail at all.
+        await web.WaitForHitsAsync("/health", 5, TimeSpan.FromSeconds(20));
+        Assert.Empty(smtp.Messages);
+
+        web.Healthy = false;
+        var problem = (await smtp.WaitForMessagesAsync(1, MailDeadline))[0].Message;
+        Assert.Equal(ProblemSubject, problem.Subject);
+        Assert.True(web.Hits("/health").Count(h => h.Status == 503) >= 2, "Problem mailed before retry + 1 = 2 failures");
+        Assert.Equal(["ops@example.org", "oncall@example.org"], problem.To.Mailboxes.Select(m => m.Address));
+        Assert.Equal("picomon@example.org", problem.From.Mailboxes.Single().Address);
+        Assert.Equal("Check http4/web (CheckHTTP4 on web-name):\nfailure:\nHTTP 503 Service Unavailable (expected 2xx/3xx)\n",
+            Body(problem));
+
+        // Down for longer than report.every: a report lists it.
+        await smtp.WaitUntilAsync(s => s.Messages.Any(m => m.Message.Subject == ReportSubject), "a report", MailDeadline);
+        var report = Body(smtp.Messages.First(m => m.Message.Subject == ReportSubject).Message);
+        Assert.StartsWith("Following entries have failed for more than 3s:\n\n    Checks in error:\n", report);
+        Assert.Contains("web-name: http4/web\nSince ", report);
+
+        var rarely = web.Count("/rarely");
+        picomon.Signal(Daemon.SigUsr1);
+        await picomon.WaitForOutputAsync((stdout, _) => stdout.Contains("Check rarely is OK\n"), TimeSpan.FromSeconds(10));
+        await web.WaitForHitsAsync("/rarely", rarely + 1, TimeSpan.FromSeconds(10));
+        var dump = picomon.Stdout;
+        Assert.StartsWith(Daemon.DumpHeader + "\n\n    Checks in error:\n-+-+", dump);
+        Assert.Matches(@"\nweb-name: http4/web\nSince \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d\n\tHTTP 503 Service Unavailable \(expected 2xx/3xx\)\n", dump);
+        Assert.Contains("\n    Other checks (usually OK but may be in retry mode):\nCheck rarely is OK\n", dump);
+
+        web.Healthy = true;
+        await smtp.WaitUntilAsync(s => s.Messages.Any(m => m.Message.Subject == OkSubject), "the OK mail", MailDeadline);
+        var ok = smtp.Messages.Single(m => m.Message.Subject == OkSubject).Message;
+        Assert.Equal(problem.MessageId, ok.InReplyTo);
+        Assert.Equal(problem.MessageId, Assert.Single(ok.References));
+        Assert.Matches(@"^Check http4/web \(CheckHTTP4 on web-name\):\nrecovered after 0:00:\d\d \(\d+ retr(y|ies)\)\.\n$", Body(ok));
+
+        // Nothing in error for longer than report.every: no more mail.
+        var mails = smtp.Messages.Count;
+        await web.WaitForHitsAsync("/health", web.Count("/health") + 4, TimeSpan.FromSeconds(20));
+        Assert.Equal(mails, smtp.Messages.Count);
+
+        picomon.Signal(Daemon.SigTerm);
+        Assert.Equal(0, await picomon.WaitForExitAsync(TimeSpan.FromSeconds(15)));
+        var stopped = (await smtp.WaitForMessagesAsync(mails + 1, MailDeadline))[^1].Message;
+        Assert.Equal(StoppedSubject, stopped.Subject);
+        Assert.Equal("Picomon exited with status 0\n", Body(stopped));
+        Assert.Single(smtp.Messages, m => m.Message.Subject == ProblemSubject);
+        Assert.Single(smtp.Messages, m => m.Message.Subject == OkSubject);
+    }
+
+    [Fact]
+    public async Task Mail_produced_while_the_SMTP_server_is_down_is_delivered_once_in_order_when_it_returns()
+    {
+        using var dir = new Workspace();
+        await using var web = await TargetWebServer.StartAsync();
+        using var smtp = await SmtpServer.StartAsync();
+        await smtp.StopAsync();
+        web.Healthy = false;
+        using var picomon = await Daemon.StartAsync(dir, Config(smtp.Port, web.Port, retry: 0), checks: 1);
+
+        await picomon.WaitForOutputAsync((_, stderr) => stderr.Contains($"cannot send mail via 127.0.0.1:{smtp.Port}"), MailDeadline);
+        web.Healthy = true;
+        await picomon.WaitForOutputAsync((_, stderr) => stderr.Contains("http4/web: recovered after"), MailDeadline);
+        var failures = Regex.Count(picomon.Stderr, "cannot send mail via");
+        await picomon.WaitForOutputAsync((_, stderr) => Regex.Count(stderr, "cannot send mail via") > failures, MailDeadline);
+        Assert.Empty(smtp.Messages);
+
+        await smtp.StartAgainAsync();
+        var delivered = await smtp.WaitForMessagesAsync(2, MailDeadline);
+        Assert.Equal([ProblemSubject, OkSubject], delivered.Select(m => m.Message.Subject));
+        Assert.Equal(delivered[0].Message.MessageId, delivered[1].Message.InReplyTo);
+
+        picomon.Signal(Daemon.SigTerm);
+        Assert.Equal(0, await picomon.WaitForExitAsync(TimeSpan.FromSeconds(15)));
+        await smtp.WaitForMessagesAsync(3, MailDeadline);
+        Assert.Equal([ProblemSubject, OkSubject, StoppedSubject], smtp.Messages.Select(m => m.Message.Subject));
+    }
+
+    private static string Body(MimeKit.MimeMessage message) => (message.TextBody ?? "").ReplaceLineEndings("\n");
+}
