@@ -14,11 +14,12 @@ public static class ChildProcess
     /// <summary>What a finished command left: its exit code and its (capped) output.</summary>
     public sealed record Outcome(int ExitCode, string Stdout, string Stderr)
     {
-        /// <summary>The first line of stdout, or of stderr when stdout is blank; "" when both are.</summary>
+        /// <summary>The first line of stdout, or of stderr when stdout is blank ("" when both are), capped and
+        /// escaped as every quoted reply is.</summary>
         public string FirstLine => FirstLineOf(Stdout) is { Length: > 0 } line ? line : FirstLineOf(Stderr);
 
         private static string FirstLineOf(string text) =>
-            text.TrimStart().Split('\n', 2)[0].Trim();
+            ProbeNet.FirstLine(text.TrimStart()).Trim();
     }
 
     // Process.Start cannot put the child in a new process group, and Kill(entireProcessTree) only

@@ -82,7 +82,7 @@ public sealed class HttpProbe(bool tls, int port, string url, string? vhost, int
         }
         catch (HttpIOException e)
         {
-            return ProbeResult.Fail($"invalid HTTP response: {TcpProbe.FirstLine(e.Message)}");
+            return ProbeResult.Fail($"invalid HTTP response: {ProbeNet.FirstLine(e.Message)}");
         }
         catch (IOException e)
         {
@@ -138,7 +138,7 @@ public sealed class HttpProbe(bool tls, int port, string url, string? vhost, int
         }
         // .NET quotes what the server sent (an invalid status line, up to 64 KiB of it, control characters
         // included): keep one short printable line of it.
-        var message = TcpProbe.FirstLine(e.Message);
+        var message = ProbeNet.FirstLine(e.Message);
         return e.HttpRequestError is HttpRequestError.InvalidResponse or HttpRequestError.ResponseEnded
             ? $"invalid HTTP response: {message}"
             : message;

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using System.Net.Sockets;
 
 namespace Picomon.Probes;
@@ -9,6 +10,24 @@ public static class ProbeNet
 {
     /// <summary>The replies a probe reads are capped at this many bytes.</summary>
     public const int ReadCap = 64 * 1024;
+
+    /// <summary>How much of a reply line a failure message quotes.</summary>
+    private const int ExcerptLength = 200;
+
+    /// <summary>The first line of a reply or output, as a failure message quotes it: at most 200 characters
+    /// (then '…'), control characters escaped (<c>\x07</c>), so a hostile peer cannot flood a mail or a dump.</summary>
+    public static string FirstLine(string reply)
+    {
+        var end = reply.IndexOf('\n');
+        var line = (end < 0 ? reply : reply[..end]).TrimEnd('\r');
+        var text = new StringBuilder();
+        foreach (var c in line.Length > ExcerptLength ? line[..ExcerptLength] : line)
+        {
+            if (char.IsControl(c)) text.Append($"\\x{(int)c:x2}");
+            else text.Append(c);
+        }
+        return line.Length > ExcerptLength ? text.Append('…').ToString() : text.ToString();
+    }
 
     /// <summary>Resolves a literal address or DNS name to one address of <paramref name="family"/>.</summary>
     public static async Task<(IPAddress? Address, string? Error)> ResolveAsync(

@@ -12,7 +12,6 @@ public sealed class SmtpProbe(CheckOptions options) : IProbe
 {
     public const string DefaultFrom = "picomon@localhost.local";
     public const string DefaultResponse = "^250";
-    private const int MaxShown = 200;
 
     private static readonly OptionSpec[] Options =
     [
@@ -92,7 +91,7 @@ public sealed class SmtpProbe(CheckOptions options) : IProbe
     /// instead, a failure when the server closed or exceeded the read budget.</summary>
     private sealed record Reply(int? Code, string Text, string? Failure = null)
     {
-        public string Shown => Show(Text.Split('\n')[0]);
+        public string Shown => ProbeNet.FirstLine(Text);
     }
 
     /// <summary>One connection's line reader and writer, with the read budget shared by every reply.</summary>
@@ -157,15 +156,4 @@ public sealed class SmtpProbe(CheckOptions options) : IProbe
     }
 
     /// <summary>A reply line fit for a message: control characters escaped, long lines cut.</summary>
-    private static string Show(string line)
-    {
-        var shown = new StringBuilder();
-        foreach (var ch in line)
-        {
-            if (shown.Length >= MaxShown) return shown.Append('…').ToString();
-            if (char.IsControl(ch)) shown.Append($"\\x{(int)ch:x2}");
-            else shown.Append(ch);
-        }
-        return shown.ToString();
-    }
 }

@@ -10,7 +10,6 @@ namespace Picomon.Probes;
 /// read-until-match loop and the reply excerpt that the other line-protocol probes share.</summary>
 public sealed class TcpProbe(int port, string? send, Regex? expect) : IProbe
 {
-    private const int ExcerptLength = 200;
 
     public static IReadOnlyList<CheckType> Types { get; } =
     [
@@ -36,7 +35,7 @@ public sealed class TcpProbe(int port, string? send, Regex? expect) : IProbe
             if (matched) return ProbeResult.Ok;
             return ProbeResult.Fail(reply.Length == 0
                 ? "connection closed without reply"
-                : $"reply does not match '{expect}': {FirstLine(reply)}");
+                : $"reply does not match '{expect}': {ProbeNet.FirstLine(reply)}");
         }
         catch (Exception e) when (e is IOException or SocketException)
         {
@@ -72,20 +71,5 @@ public sealed class TcpProbe(int port, string? send, Regex? expect) : IProbe
         {
             ArrayPool<byte>.Shared.Return(buffer);
         }
-    }
-
-    /// <summary>The first line of a reply, cut to 200 characters, control characters escaped, for a
-    /// failure message that stays one readable line whatever the peer sent.</summary>
-    internal static string FirstLine(string reply)
-    {
-        var end = reply.IndexOf('\n');
-        var line = (end < 0 ? reply : reply[..end]).TrimEnd('\r');
-        var text = new StringBuilder();
-        foreach (var c in line.Length > ExcerptLength ? line[..ExcerptLength] : line)
-        {
-            if (char.IsControl(c)) text.Append($"\\x{(int)c:x2}");
-            else text.Append(c);
-        }
-        return line.Length > ExcerptLength ? text.Append('…').ToString() : text.ToString();
     }
 }
