@@ -93,5 +93,21 @@ public sealed class ReloadTests : IDisposable
         Assert.Equal(0, await picomon.WaitForExitAsync(Deadline));
     }
 
+    [Fact]
+    public async Task Signals_arriving_while_picomon_is_still_starting_do_not_kill_it()
+    {
+        const int SigUsr1 = 10;
+        Write(Check("kept"));
+        using var picomon = PicomonBinary.Start(_dir.FullName, "-c", Conf);
+        // The first log line is written right after the handlers are registered, long before the actors exist.
+        await picomon.WaitForOutputAsync((_, err) => err.Contains("starting: config"), Deadline);
+        picomon.Signal(SigUsr1);
+        picomon.Signal(SigHup);
+
+        await WaitForRunsAsync("kept", 2, picomon);
+        picomon.Signal(SigTerm);
+        Assert.Equal(0, await picomon.WaitForExitAsync(Deadline));
+    }
+
     public void Dispose() => _dir.Delete(true);
 }

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Event;
 using Picomon.Configuration;
@@ -6,14 +5,14 @@ using Picomon.Mail;
 
 namespace Picomon.Actors;
 
-/// <summary>Reloads the configuration on <c>SIGHUP</c>. The file is read and validated first: if it has
+/// <summary>Reloads the configuration on <c>SIGHUP</c> (relayed by the daemon's signal handler). The file is read and validated first: if it has
 /// any problem, every problem is logged and the running configuration stays exactly as it was. If it is
 /// valid, checks whose definition did not change keep their state and schedule, changed ones restart
 /// with their state, new ones start, removed ones stop and are forgotten, and mail settings apply to
 /// the next mail. <c>state-dir</c>, <c>verb-level</c> and <c>akka</c> changes need a restart.</summary>
 public sealed class ConfigReloader : ReceiveActor
 {
-    /// <summary>What the SIGHUP handler tells; tests send it directly.</summary>
+    /// <summary>What the SIGHUP handler tells.</summary>
     public sealed class ReloadRequested
     {
         public static readonly ReloadRequested Instance = new();
@@ -26,19 +25,15 @@ public sealed class ConfigReloader : ReceiveActor
     private readonly Func<PicomonSettings> _load;
     private readonly Targets _targets;
     private readonly MailComposer _composer;
-    private readonly bool _registerSignal;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private PosixSignalRegistration? _registration;
     private PicomonSettings _current;
 
-    public ConfigReloader(Func<PicomonSettings> load, PicomonSettings current, Targets targets, MailComposer composer,
-        bool registerSignal)
+    public ConfigReloader(Func<PicomonSettings> load, PicomonSettings current, Targets targets, MailComposer composer)
     {
         _load = load;
         _current = current;
         _targets = targets;
         _composer = composer;
-        _registerSignal = registerSignal;
         Receive<ReloadRequested>(_ => Reload());
         Receive<ChecksSupervisor.Reconfigured>(r => _log.Info(
             "Configuration reloaded from {0}: {1} checks unchanged, {2} changed, {3} added, {4} removed",
@@ -46,24 +41,8 @@ public sealed class ConfigReloader : ReceiveActor
     }
 
     /// <param name="load">Reads and validates the configuration file; throws <see cref="ConfigException"/>.</param>
-    /// <param name="registerSignal">False in tests: the handler is process-wide.</param>
-    public static Props Props(Func<PicomonSettings> load, PicomonSettings current, Targets targets, MailComposer composer,
-        bool registerSignal = true) =>
-        Akka.Actor.Props.Create(() => new ConfigReloader(load, current, targets, composer, registerSignal));
-
-    protected override void PreStart()
-    {
-        if (!_registerSignal) return;
-        var self = Self;
-        // Without a registration SIGHUP kills the process (exit 129); Cancel keeps the default action away.
-        _registration = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
-        {
-            context.Cancel = true;
-            self.Tell(ReloadRequested.Instance);
-        });
-    }
-
-    protected override void PostStop() => _registration?.Dispose();
+    public static Props Props(Func<PicomonSettings> load, PicomonSettings current, Targets targets, MailComposer composer) =>
+        Akka.Actor.Props.Create(() => new ConfigReloader(load, current, targets, composer));
 
     private void Reload()
     {

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Event;
 using Picomon.Configuration;
@@ -6,12 +5,12 @@ using Picomon.Mail;
 
 namespace Picomon.Actors;
 
-/// <summary>Turns <c>SIGUSR1</c> into the state dump of SPEC §6 on stdout followed by a run of every check.
-/// The OS callback only <c>Tell</c>s. Signals arriving while a dump is being prepared are folded into
+/// <summary>Turns <c>SIGUSR1</c> (relayed by the daemon's signal handler, which only <c>Tell</c>s) into the
+/// state dump of SPEC §6 on stdout followed by a run of every check. Signals arriving while a dump is being prepared are folded into
 /// one more dump, so a storm of signals costs at most two dumps per round trip to the aggregator.</summary>
 public sealed class SignalListener : ReceiveActor
 {
-    /// <summary>What the SIGUSR1 handler tells; tests send it directly.</summary>
+    /// <summary>What the SIGUSR1 handler tells.</summary>
     public sealed class DumpRequested
     {
         public static readonly DumpRequested Instance = new();
@@ -21,50 +20,29 @@ public sealed class SignalListener : ReceiveActor
     /// <summary>A reload changed the list of checks.</summary>
     public sealed record UpdateChecks(IReadOnlyList<CheckDefinition> Checks);
 
-    /// <summary>SIGUSR1 on Linux; .NET names only the portable signals.</summary>
-    public const PosixSignal SigUsr1 = (PosixSignal)10;
-
     private readonly IActorRef _aggregator;
     private readonly IActorRef _checks;
     private readonly TextWriter _output;
     private IReadOnlyDictionary<string, CheckDefinition> _definitions;
-    private readonly bool _registerSignal;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private PosixSignalRegistration? _registration;
     private bool _pending;
     private bool _again;
 
     public SignalListener(IActorRef aggregator, IActorRef checks, IReadOnlyList<CheckDefinition> definitions,
-        TextWriter output, bool registerSignal)
+        TextWriter output)
     {
         _aggregator = aggregator;
         _checks = checks;
         _output = output;
-        _registerSignal = registerSignal;
         _definitions = definitions.ToDictionary(d => d.Id);
         Receive<DumpRequested>(_ => OnDumpRequested());
         Receive<StateSnapshot>(OnSnapshot);
         Receive<UpdateChecks>(u => _definitions = u.Checks.ToDictionary(d => d.Id));
     }
 
-    /// <param name="registerSignal">False in tests: the handler is process-wide.</param>
     public static Props Props(IActorRef aggregator, IActorRef checks, IReadOnlyList<CheckDefinition> definitions,
-        TextWriter output, bool registerSignal = true) =>
-        Akka.Actor.Props.Create(() => new SignalListener(aggregator, checks, definitions, output, registerSignal));
-
-    protected override void PreStart()
-    {
-        if (!_registerSignal) return;
-        var self = Self;
-        _registration = PosixSignalRegistration.Create(SigUsr1, context =>
-        {
-            // Without Cancel the default action of SIGUSR1 still terminates the process.
-            context.Cancel = true;
-            self.Tell(DumpRequested.Instance);
-        });
-    }
-
-    protected override void PostStop() => _registration?.Dispose();
+        TextWriter output) =>
+        Akka.Actor.Props.Create(() => new SignalListener(aggregator, checks, definitions, output));
 
     private void OnDumpRequested()
     {

@@ -23,6 +23,7 @@ public static class Daemon
     public static async Task<int> RunAsync(PicomonSettings settings, bool debug)
     {
         var level = debug ? LogLevel.Debug : settings.VerbLevel;
+        using var signals = new SignalRelay();
         var logs = new LineLoggerProvider(level, Console.Error, TimeProvider.System);
         var log = logs.CreateLogger("picomon");
         log.LogInformation("Picomon {Version} starting: config {Source}, {Count} checks, base tick {Tick}",
@@ -45,7 +46,7 @@ public static class Daemon
             var restored = store.LoadChecks().Select(c => c.ToCheckState()).ToList();
             log.LogInformation("State from {Path}: {Checks} checks ({Errors} in error), {Mails} mails queued",
                 store.DatabasePath, restored.Count, restored.Count(r => r.Status == CheckStatus.Error), store.Outbox.Count);
-            using var host = BuildHost(settings, level, logs, system => StartActors(system, settings, store, restored));
+            using var host = BuildHost(settings, level, logs, system => StartActors(system, settings, store, restored, signals));
             await host.RunAsync();
         }
         log.LogInformation("Picomon stopped");
@@ -77,7 +78,8 @@ public static class Daemon
         return builder.Build();
     }
 
-    private static void StartActors(ActorSystem system, PicomonSettings settings, StateStore store, IReadOnlyList<CheckState> restored)
+    private static void StartActors(ActorSystem system, PicomonSettings settings, StateStore store,
+        IReadOnlyList<CheckState> restored, SignalRelay relay)
     {
         var composer = new MailComposer(ConfigLoader.Fqdn.Value);
         var mailer = system.ActorOf(Mailer.Props(settings.Emails, store.Outbox), "mailer");
@@ -90,8 +92,9 @@ public static class Daemon
         var reporter = system.ActorOf(Reporter.Props(aggregator, mailer, composer, settings.Emails, settings.Checks), "reporter");
         var signals = system.ActorOf(SignalListener.Props(aggregator, checks, settings.Checks, Console.Out), "signals");
         // The embedded default has no file to re-read: SIGHUP then reloads the same embedded text.
-        system.ActorOf(ConfigReloader.Props(() => ConfigLoader.Load(settings.Source == ConfigLoader.EmbeddedSource ? null : settings.Source),
+        var reloader = system.ActorOf(ConfigReloader.Props(() => ConfigLoader.Load(settings.Source == ConfigLoader.EmbeddedSource ? null : settings.Source),
             settings, new ConfigReloader.Targets(checks, aggregator, mailer, reporter, signals), composer), "reloader");
+        relay.Attach(() => signals.Tell(SignalListener.DumpRequested.Instance), () => reloader.Tell(ConfigReloader.ReloadRequested.Instance));
 
         var shutdown = CoordinatedShutdown.Get(system);
         // SPEC §7: stop starting new runs and let running ones finish or time out before the system goes.

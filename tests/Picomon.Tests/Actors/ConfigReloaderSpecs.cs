@@ -24,7 +24,7 @@ public sealed class ConfigReloaderSpecs : ActorSpec, IDisposable
         (_checks, _aggregator, _mailer, _reporter, _signals) = (CreateTestProbe(), CreateTestProbe(), CreateTestProbe(), CreateTestProbe(), CreateTestProbe());
         _reloader = Sys.ActorOf(ConfigReloader.Props(() => ConfigLoader.Load(_file), initial,
             new ConfigReloader.Targets(_checks, _aggregator, _mailer, _reporter, _signals),
-            new MailComposer("mon.example.org"), registerSignal: false));
+            new MailComposer("mon.example.org")));
     }
 
     public new void Dispose()

@@ -16,7 +16,7 @@ public sealed class SignalListenerSpecs : ActorSpec
     {
         (_aggregator, _checks) = (CreateTestProbe("aggregator"), CreateTestProbe("checks"));
         _listener = Sys.ActorOf(SignalListener.Props(_aggregator, _checks,
-            [ActorTestChecks.Check("a"), ActorTestChecks.Check("b"), ActorTestChecks.Check("never-ran")], _output, registerSignal: false));
+            [ActorTestChecks.Check("a"), ActorTestChecks.Check("b"), ActorTestChecks.Check("never-ran")], _output));
     }
 
     private StateSnapshot Snapshot() => new(Clock.Now,
