@@ -11,6 +11,7 @@ using Picomon.Actors;
 using Picomon.Configuration;
 using Picomon.Logging;
 using Picomon.Mail;
+using Picomon.Scheduling;
 using AkkaLogLevel = Akka.Event.LogLevel;
 
 namespace Picomon.Cli;
@@ -100,6 +101,7 @@ public static class Daemon
             akka.log-dead-letters = off
             akka.coordinated-shutdown.phases.before-service-unbind.timeout = {stopPhase}s
             akka.coordinated-shutdown.phases.service-stop.timeout = {mailPhase}s
+            {TimerQueueScheduler.Hocon}
             """);
     }
 
