@@ -2,12 +2,14 @@ using Akka.Actor;
 using Akka.Event;
 using Picomon.Configuration;
 using Picomon.Probes;
+using Picomon.Scheduling;
 
 namespace Picomon.Actors;
 
 /// <summary>Parent of the check actors: creates one per check, its first run spread evenly over the first
 /// base tick, restarts a crashed check alone, fans out "run all now" (SIGUSR1) and the graceful stop
-/// (SPEC §7: start no new runs, let running ones finish or time out).</summary>
+/// (SPEC §7: start no new runs, let running ones finish or time out). Its <see cref="LoadMonitor"/> child
+/// reports, once a minute, runs that started late or were skipped.</summary>
 public sealed class ChecksSupervisor : ReceiveActor
 {
     /// <summary>Every check runs now and restarts its schedule from now.</summary>
@@ -35,16 +37,19 @@ public sealed class ChecksSupervisor : ReceiveActor
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private bool _stopping;
 
+    /// <param name="load">The checks' schedule statistics; a fresh one when null (the caller may read it).</param>
     public ChecksSupervisor(IReadOnlyList<CheckDefinition> checks, Func<CheckDefinition, IProbe> probeFactory,
-        IActorRef aggregator, TimeSpan baseTick)
+        IActorRef aggregator, TimeSpan baseTick, LoadStats? load = null)
     {
+        load ??= new LoadStats();
+        Context.ActorOf(LoadMonitor.Props(load), "load-monitor");
         for (var i = 0; i < checks.Count; i++)
         {
             // Check i of N first runs at baseTick × i / N, so a thousand checks do not start in the same millisecond.
             var firstRunDelay = TimeSpan.FromTicks(baseTick.Ticks * i / checks.Count);
             var check = checks[i];
             var child = Context.ActorOf(
-                CheckActor.Props(check, probeFactory(check), aggregator, baseTick, firstRunDelay),
+                CheckActor.Props(check, probeFactory(check), aggregator, baseTick, firstRunDelay, load),
                 CheckActor.ActorName(check.Id));
             Context.Watch(child);
             _running.Add(child);
@@ -64,8 +69,8 @@ public sealed class ChecksSupervisor : ReceiveActor
     }
 
     public static Props Props(IReadOnlyList<CheckDefinition> checks, Func<CheckDefinition, IProbe> probeFactory,
-        IActorRef aggregator, TimeSpan baseTick) =>
-        Akka.Actor.Props.Create(() => new ChecksSupervisor(checks, probeFactory, aggregator, baseTick));
+        IActorRef aggregator, TimeSpan baseTick, LoadStats? load = null) =>
+        Akka.Actor.Props.Create(() => new ChecksSupervisor(checks, probeFactory, aggregator, baseTick, load));
 
     // The rule: a check that throws is restarted, alone, every time (no retry limit; the failure is logged).
     // Nothing one check does may stop another check or the daemon, and a restarted check resumes its state
