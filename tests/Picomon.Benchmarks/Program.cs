@@ -1,0 +1,68 @@
+using System.Globalization;
+using Picomon.Benchmarks;
+
+// Picomon's performance suite: `dotnet run -c Release --project tests/Picomon.Benchmarks [-- --quick]`.
+// It starts its own targets on loopback, measures, and prints one table. It reports; it does not gate:
+// a missed target still exits 0, a broken suite (a target that cannot start, a crash) exits 1.
+if (args is ["daemon-child", var config, var warmup, var measure])
+    return await DaemonChild.RunAsync(config, TimeSpan.FromSeconds(double.Parse(warmup, CultureInfo.InvariantCulture)),
+        TimeSpan.FromSeconds(double.Parse(measure, CultureInfo.InvariantCulture)));
+
+var quick = args.Contains("--quick");
+if (args.Except(["--quick"]).Any())
+{
+    Console.Error.WriteLine("usage: Picomon.Benchmarks [--quick]");
+    return 2;
+}
+var dir = Directory.CreateTempSubdirectory("picomon-bench-").FullName;
+var results = new Results();
+try
+{
+    var picomon = await PicomonBinary.LocateAsync();
+    Console.Error.WriteLine($"benchmarking {picomon} ({(quick ? "quick" : "full")} suite); {Machine.Describe()}");
+    using var nginx = await Nginx.StartAsync();
+    using var hanging = new Listener(Listener.Mode.Hang);
+    using var tcp = new Listener(Listener.Mode.Close);
+    var binary = new BinaryBenchmarks(picomon, dir, results, quick);
+
+    await binary.StartupAsync(tcp);
+    foreach (var count in quick ? [100, 1_000] : new[] { 100, 1_000, 10_000 })
+    {
+        await binary.OneAsync(nginx, hanging, count, withHanging: false);
+        await binary.OneAsync(nginx, hanging, count, withHanging: true);
+    }
+    await new AlertLatency(picomon, dir, results, quick).RunAsync();
+    await binary.IdleAsync(tcp, akkaDefaultScheduler: false);
+    await binary.IdleAsync(tcp, akkaDefaultScheduler: true);
+
+    var daemon = new DaemonBenchmarks(dir, results);
+    var two = TimeSpan.FromSeconds(2);
+    if (quick)
+    {
+        await daemon.RunAsync(1_000, "http4", nginx.Port, two, TimeSpan.FromSeconds(6), 1, null, null);
+        await daemon.RunAsync(1_000, "tcp4", tcp.Port, two, TimeSpan.FromSeconds(6), 1, null, null);
+    }
+    else
+    {
+        foreach (var (type, port) in new[] { ("http4", nginx.Port), ("tcp4", tcp.Port) })
+        {
+            await daemon.RunAsync(1_000, type, port, two, TimeSpan.FromSeconds(20), 3, null, null);
+            await daemon.RunAsync(10_000, type, port, two, TimeSpan.FromSeconds(30), 3,
+                type == "http4" ? TimeSpan.FromMilliseconds(50) : null, null);
+            await daemon.RunAsync(100_000, type, port, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(60), 3,
+                TimeSpan.FromMilliseconds(100), 500);
+        }
+    }
+}
+catch (Exception e)
+{
+    Console.Error.WriteLine($"benchmark suite broken: {e}");
+    results.Print(Console.Out, Machine.Describe());
+    return 1;
+}
+finally
+{
+    try { Directory.Delete(dir, recursive: true); } catch (IOException) { /* best effort */ }
+}
+results.Print(Console.Out, Machine.Describe());
+return 0;
