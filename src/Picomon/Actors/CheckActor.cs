@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using Picomon.Configuration;
 using Picomon.Probes;
+using Picomon.Scheduling;
 using static Picomon.Actors.StateAggregator;
 
 namespace Picomon.Actors;
@@ -43,6 +44,7 @@ public sealed class CheckActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     private readonly IProbe _probe;
     private readonly IActorRef _aggregator;
     private readonly TimeSpan _firstRunDelay;
+    private readonly LoadStats? _load;
     private readonly CheckStateMachine _machine;
     private readonly object _incarnation = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -52,9 +54,11 @@ public sealed class CheckActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     private bool _inFlight;
     private bool _stopping;
 
-    public CheckActor(CheckDefinition check, IProbe probe, IActorRef aggregator, TimeSpan baseTick, TimeSpan firstRunDelay)
+    /// <param name="load">Where each run's lateness and each skipped run are counted, if anywhere.</param>
+    public CheckActor(CheckDefinition check, IProbe probe, IActorRef aggregator, TimeSpan baseTick, TimeSpan firstRunDelay,
+        LoadStats? load = null)
     {
-        (_check, _probe, _aggregator, _firstRunDelay) = (check, probe, aggregator, firstRunDelay);
+        (_check, _probe, _aggregator, _firstRunDelay, _load) = (check, probe, aggregator, firstRunDelay, load);
         _machine = new CheckStateMachine(check, baseTick);
         Receive<CheckStatusReply>(r => r.Id == _check.Id, Restore);
         ReceiveAny(_ => Stash.Stash());
@@ -63,8 +67,9 @@ public sealed class CheckActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     public ITimerScheduler Timers { get; set; } = null!;
     public IStash Stash { get; set; } = null!;
 
-    public static Props Props(CheckDefinition check, IProbe probe, IActorRef aggregator, TimeSpan baseTick, TimeSpan firstRunDelay) =>
-        Akka.Actor.Props.Create(() => new CheckActor(check, probe, aggregator, baseTick, firstRunDelay));
+    public static Props Props(CheckDefinition check, IProbe probe, IActorRef aggregator, TimeSpan baseTick, TimeSpan firstRunDelay,
+        LoadStats? load = null) =>
+        Akka.Actor.Props.Create(() => new CheckActor(check, probe, aggregator, baseTick, firstRunDelay, load));
 
     /// <summary>A valid actor name for a check id, distinct for distinct ids (ids hold '/', ':', spaces…).</summary>
     public static string ActorName(string checkId) => Uri.EscapeDataString(checkId);
@@ -113,6 +118,7 @@ public sealed class CheckActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         var interval = _machine.Interval;
         var skipped = (Now - _due).Ticks / interval.Ticks + 1;
         _log.Debug("{0}: previous run still in flight, skipping {1} run(s)", _check.Id, skipped);
+        _load?.RecordSkipped(skipped);
         _due += interval * skipped;
         ScheduleNext();
     }
@@ -121,9 +127,11 @@ public sealed class CheckActor : ReceiveActor, IWithTimers, IWithUnboundedStash
     {
         _scheduled = scheduled;
         _inFlight = true;
-        var (probe, target, timeout, incarnation, started) = (_probe, _check.Target, _check.Timeout, _incarnation, Now);
+        var (probe, target, timeout, incarnation, started, load, clock) =
+            (_probe, _check.Target, _check.Timeout, _incarnation, Now, _load, Context.System.Scheduler);
         // Task.Run: a probe doing synchronous work before its first await must not hold the mailbox.
-        Task.Run(() => ProbeRunner.RunAsync(probe, target, timeout))
+        // Lateness is taken as the probe really starts, thread-pool queueing included.
+        Task.Run(() => { load?.RecordStart(clock.Now - scheduled); return ProbeRunner.RunAsync(probe, target, timeout); })
             .PipeTo(Self, success: result => new RunCompleted(incarnation, result, started));
         _due = scheduled + _machine.Interval;
         ScheduleNext();
@@ -160,6 +168,7 @@ public sealed class CheckActor : ReceiveActor, IWithTimers, IWithUnboundedStash
         {
             var skipped = ((now - _due).Ticks + interval.Ticks - 1) / interval.Ticks;
             _log.Debug("{0}: run outlasted its next due time, skipping {1} run(s)", _check.Id, skipped);
+            _load?.RecordSkipped(skipped);
             _due += interval * skipped;
         }
         ScheduleNext();

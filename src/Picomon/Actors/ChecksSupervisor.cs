@@ -2,12 +2,14 @@ using Akka.Actor;
 using Akka.Event;
 using Picomon.Configuration;
 using Picomon.Probes;
+using Picomon.Scheduling;
 
 namespace Picomon.Actors;
 
 /// <summary>Parent of the check actors: creates one per check, its first run spread evenly over the first
 /// base tick, restarts a crashed check alone, fans out "run all now" (SIGUSR1) and the graceful stop
-/// (SPEC §7: start no new runs, let running ones finish or time out).</summary>
+/// (SPEC §7: start no new runs, let running ones finish or time out). Its <see cref="LoadMonitor"/> child
+/// reports, once a minute, runs that started late or were skipped.</summary>
 public sealed class ChecksSupervisor : ReceiveActor
 {
     /// <summary>Every check runs now and restarts its schedule from now.</summary>
@@ -43,16 +45,22 @@ public sealed class ChecksSupervisor : ReceiveActor
     private readonly List<IActorRef> _stopRequesters = [];
     private readonly Func<CheckDefinition, IProbe> _probeFactory;
     private readonly IActorRef _aggregator;
+    private readonly LoadStats _load;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private TimeSpan _baseTick;
     private bool _stopping;
 
+    /// <param name="load">The checks' schedule statistics; a fresh one when null (the caller may read it).</param>
     public ChecksSupervisor(IReadOnlyList<CheckDefinition> checks, Func<CheckDefinition, IProbe> probeFactory,
-        IActorRef aggregator, TimeSpan baseTick)
+        IActorRef aggregator, TimeSpan baseTick, LoadStats? load = null)
     {
         _probeFactory = probeFactory;
         _aggregator = aggregator;
         _baseTick = baseTick;
+        _load = load ?? new LoadStats();
+        // Check actors are named by Uri.EscapeDataString(id), which turns any '%' into "%25": no check can
+        // be named "load%2Dmonitor" ("load-monitor", the name a check of that id would take).
+        Context.ActorOf(LoadMonitor.Props(_load), "load%2Dmonitor");
         for (var i = 0; i < checks.Count; i++)
             Start(checks[i], i, checks.Count);
         _log.Info("Started {0} checks", checks.Count);
@@ -76,7 +84,7 @@ public sealed class ChecksSupervisor : ReceiveActor
     {
         var firstRunDelay = TimeSpan.FromTicks(_baseTick.Ticks * index / count);
         var child = Context.ActorOf(
-            CheckActor.Props(check, _probeFactory(check), _aggregator, _baseTick, firstRunDelay),
+            CheckActor.Props(check, _probeFactory(check), _aggregator, _baseTick, firstRunDelay, _load),
             CheckActor.ActorName(check.Id));
         Context.Watch(child);
         _running.Add(child);
@@ -119,8 +127,8 @@ public sealed class ChecksSupervisor : ReceiveActor
     }
 
     public static Props Props(IReadOnlyList<CheckDefinition> checks, Func<CheckDefinition, IProbe> probeFactory,
-        IActorRef aggregator, TimeSpan baseTick) =>
-        Akka.Actor.Props.Create(() => new ChecksSupervisor(checks, probeFactory, aggregator, baseTick));
+        IActorRef aggregator, TimeSpan baseTick, LoadStats? load = null) =>
+        Akka.Actor.Props.Create(() => new ChecksSupervisor(checks, probeFactory, aggregator, baseTick, load));
 
     // The rule: a check that throws is restarted, alone, every time (no retry limit; the failure is logged).
     // Nothing one check does may stop another check or the daemon, and a restarted check resumes its state

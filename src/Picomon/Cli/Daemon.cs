@@ -12,6 +12,7 @@ using Picomon.Configuration;
 using Picomon.Logging;
 using Picomon.Mail;
 using Picomon.State;
+using Picomon.Scheduling;
 using AkkaLogLevel = Akka.Event.LogLevel;
 
 namespace Picomon.Cli;
@@ -130,6 +131,7 @@ public static class Daemon
             akka.log-dead-letters = off
             akka.coordinated-shutdown.phases.before-service-unbind.timeout = {stopPhase}s
             akka.coordinated-shutdown.phases.service-stop.timeout = {mailPhase}s
+            {TimerQueueScheduler.Hocon}
             """);
     }
 

@@ -1,0 +1,78 @@
+using System.Globalization;
+
+namespace Picomon.Benchmarks;
+
+/// <summary>The daemon under load: N checks of one type on a fixed interval, run by <see cref="DaemonChild"/>
+/// in its own process (so its CPU and RSS are Picomon's alone; the targets are nginx and this process's
+/// listener). Figures over a window that opens one interval after start, once every first run has happened.</summary>
+public sealed class DaemonBenchmarks(string dir, Results results)
+{
+    public async Task RunAsync(int count, string type, int port, TimeSpan interval, TimeSpan measure, int repeats,
+        TimeSpan? p99Target, double? rssTargetMb)
+    {
+        var config = Configs.Write(dir, $"daemon-{type}-{count}", interval, [new(count, type, port)]);
+        var runs = new List<Measurement>();
+        var name = $"Daemon {count:N0} {type.TrimEnd('4').ToUpperInvariant()} checks every {interval.TotalSeconds:0} s";
+        for (var i = 0; i < repeats; i++)
+        {
+            try
+            {
+                runs.Add(await MeasureOnceAsync(config, interval, measure));
+            }
+            catch (ChildFailedException e)
+            {
+                // Picomon's pipeline dying under load is a finding, not a broken suite.
+                results.Add(new Row($"{name}: run {i + 1}", "FAILED", "no crash", false, e.Message));
+            }
+        }
+        if (runs.Count == 0) return;
+        var m = runs.OrderBy(r => r.P99).ElementAt(runs.Count / 2); // the run with the median p99
+        var expected = count * (measure / interval);
+        var missed = Math.Max(0, (long)Math.Round(expected) - m.Runs);
+        var allRan = m.Skipped == 0 && missed <= count / 200; // window edges: ±0.5 %
+        var note = $"median p99 of {runs.Count} × {measure.TotalSeconds:0} s";
+        results.Add(new Row($"{name}: probes/s", $"{m.Runs / measure.TotalSeconds:N0}/s of {expected / measure.TotalSeconds:N0}/s due",
+            "every run happens", allRan, $"{missed:N0} missed, {m.Skipped:N0} skipped, {m.Late:N0} > 1 s late; {note}"
+            + (m.Failing > 0 ? $"; {m.Failing:N0} checks failing at the end, e.g. '{m.Sample}'" : "")));
+        results.Add(new Row($"{name}: lateness p50/p99/max", $"{m.P50:0.#} / {m.P99:0.#} / {m.Max:0.#} ms",
+            p99Target is { } p ? $"p99 <= {p.TotalMilliseconds:0} ms" : "", p99Target is { } p2 ? m.P99 <= p2.TotalMilliseconds : null,
+            "actual start - scheduled start, 0.1 ms buckets"));
+        results.Add(new Row($"{name}: CPU / RSS", $"{m.Cpu:0}% of a core / {m.RssMb:0} MB",
+            rssTargetMb is { } r ? $"RSS <= {r:0} MB" : "", rssTargetMb is { } r2 ? m.RssMb <= r2 : null, "CPU: 100% = one core"));
+    }
+
+    private sealed record Measurement(long Runs, long Late, long Skipped, double P50, double P99, double Max,
+        int Failing, string Sample, double Cpu, double RssMb);
+
+    private async Task<Measurement> MeasureOnceAsync(string config, TimeSpan interval, TimeSpan measure)
+    {
+        var warmup = interval + TimeSpan.FromSeconds(1);
+        using var child = PicomonBinary.Start(Environment.ProcessPath!,
+            ["daemon-child", config, warmup.TotalSeconds.ToString(CultureInfo.InvariantCulture),
+             measure.TotalSeconds.ToString(CultureInfo.InvariantCulture)]);
+        var stderr = child.StandardError.ReadToEndAsync();
+        try
+        {
+            Task<(double, double)>? usage = null;
+            while (await child.StandardOutput.ReadLineAsync() is { } line)
+            {
+                if (line == "MEASURING") usage = ProcStat.MeasureAsync(child.Id, measure);
+                if (!line.StartsWith("RESULT ", StringComparison.Ordinal)) continue;
+                var f = line.Split(' ', 9);
+                var (cpu, rss) = usage is null ? (double.NaN, double.NaN) : await usage;
+                double D(int i) => double.Parse(f[i], CultureInfo.InvariantCulture);
+                return new Measurement(long.Parse(f[1]), long.Parse(f[2]), long.Parse(f[3]), D(4), D(5), D(6),
+                    int.Parse(f[7]), f[8], cpu, rss);
+            }
+            throw new ChildFailedException($"daemon-child gave no result (exit {(child.HasExited ? child.ExitCode : -1)}): {await stderr}");
+        }
+        finally
+        {
+            if (!child.HasExited) child.Kill(entireProcessTree: true);
+            await child.WaitForExitAsync();
+        }
+    }
+}
+
+/// <summary>The daemon child exited without a result.</summary>
+public sealed class ChildFailedException(string message) : Exception(message);

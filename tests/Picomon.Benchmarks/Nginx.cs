@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Picomon.Benchmarks;
+
+/// <summary>Debian's nginx on 127.0.0.1:PORT in its own process, with a temporary config: one worker (the
+/// other core is Picomon's), no access log, a big backlog; <c>/</c> answers <c>200 ok</c>. Fast enough that
+/// the HTTP target is never what a figure measures.</summary>
+public sealed class Nginx : IDisposable
+{
+    private readonly Process _process;
+    private readonly string _root;
+
+    private Nginx(Process process, string root, int port) => (_process, _root, Port) = (process, root, port);
+
+    public int Port { get; }
+
+    public static async Task<Nginx> StartAsync()
+    {
+        var binary = new[] { "/usr/sbin/nginx", "/usr/bin/nginx" }.FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException("nginx not found: apt-get install -y nginx-light");
+        var root = Directory.CreateTempSubdirectory("picomon-bench-nginx-").FullName;
+        var port = Net.FreePort();
+        File.WriteAllText(Path.Combine(root, "nginx.conf"), Config(root, port));
+        var info = new ProcessStartInfo(binary) { RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "-p", root, "-c", Path.Combine(root, "nginx.conf") }) info.ArgumentList.Add(arg);
+        var process = Process.Start(info)!;
+        var nginx = new Nginx(process, root, port);
+        await Net.WaitForListenerAsync(port, process);
+        return nginx;
+    }
+
+    private static string Config(string root, int port) => $$"""
+        worker_processes 1;
+        daemon off;
+        user root;
+        pid {{root}}/nginx.pid;
+        error_log {{root}}/error.log crit;
+        worker_rlimit_nofile 65536;
+        events { worker_connections 32768; multi_accept on; }
+        http {
+          access_log off;
+          client_body_temp_path {{root}}/body;
+          proxy_temp_path {{root}}/proxy;
+          fastcgi_temp_path {{root}}/fastcgi;
+          uwsgi_temp_path {{root}}/uwsgi;
+          scgi_temp_path {{root}}/scgi;
+          server {
+            listen 127.0.0.1:{{port}} backlog=16384;
+            location / { return 200 "ok\n"; }
+          }
+        }
+        """;
+
+    public void Dispose()
+    {
+        try { _process.Kill(entireProcessTree: true); _process.WaitForExit(5000); }
+        catch (InvalidOperationException) { /* already gone */ }
+        _process.Dispose();
+        try { Directory.Delete(_root, recursive: true); } catch (IOException) { /* best effort */ }
+    }
+}
+
+/// <summary>Loopback helpers: free ports and waiting for a listener.</summary>
+public static class Net
+{
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static async Task WaitForListenerAsync(int port, Process owner)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (owner.HasExited)
+                throw new InvalidOperationException($"{owner.StartInfo.FileName} exited: {await owner.StandardError.ReadToEndAsync()}");
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(50);
+            }
+        }
+        throw new TimeoutException($"nothing listens on 127.0.0.1:{port}");
+    }
+}

@@ -1,0 +1,78 @@
+using System.Globalization;
+using Picomon.Benchmarks;
+
+// Picomon's performance suite: `dotnet run -c Release --project tests/Picomon.Benchmarks [-- --quick]`.
+// It starts its own targets on loopback, measures, and prints one table. It reports; it does not gate:
+// a missed target still exits 0, a broken suite (a target that cannot start, a crash) exits 1.
+if (args is ["daemon-child", var config, var warmup, var measure])
+    return await DaemonChild.RunAsync(config, TimeSpan.FromSeconds(double.Parse(warmup, CultureInfo.InvariantCulture)),
+        TimeSpan.FromSeconds(double.Parse(measure, CultureInfo.InvariantCulture)));
+
+// --only SECTION runs one of: startup, one, alert, idle, daemon (to re-measure a figure alone).
+var quick = args.Contains("--quick");
+var onlyAt = Array.IndexOf(args, "--only");
+var only = onlyAt >= 0 && onlyAt + 1 < args.Length ? args[onlyAt + 1] : null;
+string[] sections = ["startup", "one", "alert", "idle", "daemon"];
+if (args.Length != (quick ? 1 : 0) + (only is null ? 0 : 2) || (only is not null && !sections.Contains(only)))
+{
+    Console.Error.WriteLine($"usage: Picomon.Benchmarks [--quick] [--only {string.Join('|', sections)}]");
+    return 2;
+}
+bool Runs(string section) => only is null || only == section;
+var dir = Directory.CreateTempSubdirectory("picomon-bench-").FullName;
+var results = new Results();
+try
+{
+    var picomon = await PicomonBinary.LocateAsync();
+    Console.Error.WriteLine($"benchmarking {picomon} ({(quick ? "quick" : "full")} suite); {Machine.Describe()}");
+    using var nginx = await Nginx.StartAsync();
+    using var hanging = new Listener(Listener.Mode.Hang);
+    using var tcp = new Listener(Listener.Mode.Close);
+    var binary = new BinaryBenchmarks(picomon, dir, results, quick);
+
+    if (Runs("startup")) await binary.StartupAsync(tcp);
+    foreach (var count in !Runs("one") ? [] : quick ? [100, 1_000] : new[] { 100, 1_000, 10_000 })
+    {
+        await binary.OneAsync(nginx, hanging, count, withHanging: false);
+        await binary.OneAsync(nginx, hanging, count, withHanging: true);
+    }
+    if (Runs("alert")) await new AlertLatency(picomon, dir, results, quick).RunAsync();
+    if (Runs("idle"))
+    {
+        await binary.IdleAsync(tcp, akkaDefaultScheduler: false);
+        await binary.IdleAsync(tcp, akkaDefaultScheduler: true);
+    }
+
+    if (Runs("daemon")) await DaemonFiguresAsync(new DaemonBenchmarks(dir, results), nginx.Port, tcp.Port, quick);
+}
+catch (Exception e)
+{
+    Console.Error.WriteLine($"benchmark suite broken: {e}");
+    results.Print(Console.Out, Machine.Describe());
+    return 1;
+}
+finally
+{
+    try { Directory.Delete(dir, recursive: true); } catch (IOException) { /* best effort */ }
+}
+results.Print(Console.Out, Machine.Describe());
+return 0;
+
+static async Task DaemonFiguresAsync(DaemonBenchmarks daemon, int httpPort, int tcpPort, bool quick)
+{
+    var two = TimeSpan.FromSeconds(2);
+    if (quick)
+    {
+        await daemon.RunAsync(1_000, "http4", httpPort, two, TimeSpan.FromSeconds(6), 1, null, null);
+        await daemon.RunAsync(1_000, "tcp4", tcpPort, two, TimeSpan.FromSeconds(6), 1, null, null);
+        return;
+    }
+    foreach (var (type, port) in new[] { ("http4", httpPort), ("tcp4", tcpPort) })
+    {
+        await daemon.RunAsync(1_000, type, port, two, TimeSpan.FromSeconds(20), 3, null, null);
+        await daemon.RunAsync(10_000, type, port, two, TimeSpan.FromSeconds(30), 3,
+            type == "http4" ? TimeSpan.FromMilliseconds(50) : null, null);
+        await daemon.RunAsync(100_000, type, port, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(60), 3,
+            TimeSpan.FromMilliseconds(100), 500);
+    }
+}
