@@ -58,9 +58,7 @@ public sealed class ChecksSupervisor : ReceiveActor
         _aggregator = aggregator;
         _baseTick = baseTick;
         _load = load ?? new LoadStats();
-        // Check actors are named by Uri.EscapeDataString(id), which turns any '%' into "%25": no check can
-        // be named "load%2Dmonitor" ("load-monitor", the name a check of that id would take).
-        Context.ActorOf(LoadMonitor.Props(_load), "load%2Dmonitor");
+        Context.ActorOf(LoadMonitor.Props(_load), LoadMonitor.ActorName);
         for (var i = 0; i < checks.Count; i++)
             Start(checks[i], i, checks.Count);
         _log.Info("Started {0} checks", checks.Count);

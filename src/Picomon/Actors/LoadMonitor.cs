@@ -10,6 +10,10 @@ namespace Picomon.Actors;
 /// otherwise the same figures at DEBUG.</summary>
 public sealed class LoadMonitor : ReceiveActor, IWithTimers
 {
+    /// <summary>Its name beside the check actors, which are named <c>Uri.EscapeDataString(id)</c>: that turns any
+    /// '%' into "%25", so no check can take this name (a check with id "load-monitor" would otherwise).</summary>
+    public const string ActorName = "load%2Dmonitor";
+
     public static readonly TimeSpan Period = TimeSpan.FromMinutes(1);
 
     private sealed class Report

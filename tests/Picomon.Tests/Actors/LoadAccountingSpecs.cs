@@ -42,7 +42,7 @@ public sealed class LoadAccountingSpecs(ITestOutputHelper output) : ActorSpec(ou
     public async Task The_monitor_warns_once_a_minute_when_runs_were_skipped_and_stays_quiet_otherwise()
     {
         var supervisor = await StartAsync(every: 5); // no due time of the check in the two minutes
-        var monitor = await Sys.ActorSelection(supervisor.Path / "load-monitor").ResolveOne(TimeSpan.FromSeconds(10));
+        var monitor = await Sys.ActorSelection(supervisor.Path / LoadMonitor.ActorName).ResolveOne(TimeSpan.FromSeconds(10));
         await _probe.NextRunAsync();
         _load.RecordSkipped(3);
 
