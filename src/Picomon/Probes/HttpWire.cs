@@ -7,13 +7,14 @@ namespace Picomon.Probes;
 /// <summary>One HTTP/1.x response read by hand off a stream, for <see cref="HttpProbe"/>: the status line
 /// and headers (interim 1xx responses skipped, the whole header block capped at 64 KiB), then, on demand,
 /// up to 64 KiB of the body — Content-Length, chunked (decoded) or until the peer closes. It owns one
-/// pooled buffer, which also carries the request out. What the peer gets wrong throws
+/// pooled buffer, which also carries the request out: 4 KiB, grown to 64 KiB only for a response that needs
+/// it, so thousands of probes in flight do not drain the pool into fresh 64 KiB arrays. What the peer gets wrong throws
 /// <see cref="HttpWireException"/>.</summary>
 internal sealed class HttpWire(Stream stream) : IDisposable
 {
     private enum Framing { None, Length, Chunked, UntilClose }
 
-    private readonly byte[] _buffer = ArrayPool<byte>.Shared.Rent(ProbeNet.ReadCap);
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(4096);
     private int _start, _end, _lineStart;
     private Framing _framing;
     private long _length;
@@ -26,6 +27,12 @@ internal sealed class HttpWire(Stream stream) : IDisposable
     /// <summary>Sends the request, given in ASCII pieces (so a probe keeps its constant parts).</summary>
     public async Task SendAsync(string head, string host, string tail, CancellationToken cancellationToken)
     {
+        var length = head.Length + host.Length + tail.Length;
+        if (length > _buffer.Length)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = ArrayPool<byte>.Shared.Rent(length);
+        }
         var n = Encoding.ASCII.GetBytes(head, _buffer);
         n += Encoding.ASCII.GetBytes(host, _buffer.AsSpan(n));
         n += Encoding.ASCII.GetBytes(tail, _buffer.AsSpan(n));
@@ -171,7 +178,14 @@ internal sealed class HttpWire(Stream stream) : IDisposable
             _buffer.AsSpan(_start, _end - _start).CopyTo(_buffer);
             (_end, _start) = (_end - _start, 0);
         }
-        var n = await stream.ReadAsync(_buffer.AsMemory(_end, ProbeNet.ReadCap - _end), cancellationToken);
+        if (_end == _buffer.Length && _end < ProbeNet.ReadCap)
+        {
+            var bigger = ArrayPool<byte>.Shared.Rent(ProbeNet.ReadCap);
+            _buffer.AsSpan(0, _end).CopyTo(bigger);
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = bigger;
+        }
+        var n = await stream.ReadAsync(_buffer.AsMemory(_end, Math.Min(_buffer.Length, ProbeNet.ReadCap) - _end), cancellationToken);
         _end += n;
         return n > 0;
     }

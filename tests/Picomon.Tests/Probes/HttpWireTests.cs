@@ -174,4 +174,18 @@ public class HttpWireTests
         var result = await Run(Probe("http4", server.Port, ("vhost", "a.example\r\nX-Evil: 1")));
         Assert.Equal(ProbeResult.Fail("invalid vhost 'a.example\r\nX-Evil: 1'"), result);
     }
+
+    [Fact]
+    public async Task Sends_a_url_longer_than_the_first_buffer()
+    {
+        var path = "/" + new string('p', 6000);
+        var request = new TaskCompletionSource<string>();
+        await using var server = new NetTcpServer(IPAddress.Loopback, async (stream, stop) =>
+        {
+            request.TrySetResult(await ReadRequestAsync(stream, stop));
+            await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"u8.ToArray(), stop);
+        });
+        Assert.Equal(ProbeResult.Ok, await Run(Probe("http4", server.Port, ("url", path), ("string", "ok"))));
+        Assert.StartsWith($"GET {path} HTTP/1.1\r\n", await request.Task);
+    }
 }
