@@ -299,6 +299,39 @@ public sealed class CheckActorSpecs : ActorSpec
     }
 
     [Fact]
+    public async Task Run_now_asked_twice_before_the_aggregator_answered_runs_once_then_on_schedule()
+    {
+        var check = ActorTestChecks.Check(every: 2);
+        var actor = Sys.ActorOf(CheckActor.Props(check, _probe, _aggregator, Tick, TimeSpan.FromSeconds(30)));
+        await _aggregator.ExpectMsgAsync<GetCheckStatus>();
+        actor.Tell(CheckActor.RunNow.Instance);
+        actor.Tell(CheckActor.RunNow.Instance);
+        await AdvanceAsync(Tick, actor);
+
+        _aggregator.Reply(new CheckStatusReply(check.Id, null));
+
+        Assert.Equal(_t0 + Tick, (await RunAsync(success: true)).Run.StartedAt);
+        await RunAtAsync(actor, _t0 + 3 * Tick, success: true);
+        Assert.Equal(2, _probe.StartedCount);
+    }
+
+    [Fact]
+    public async Task A_stop_asked_before_the_aggregator_answered_stops_it_once_answered_without_running()
+    {
+        var check = ActorTestChecks.Check();
+        var actor = Sys.ActorOf(CheckActor.Props(check, _probe, _aggregator, Tick, TimeSpan.FromSeconds(30)));
+        Watch(actor);
+        await _aggregator.ExpectMsgAsync<GetCheckStatus>();
+        actor.Tell(CheckActor.StopScheduling.Instance);
+        actor.Tell(CheckActor.RunNow.Instance); // after the stop: ignored, as it would be once running
+
+        _aggregator.Reply(new CheckStatusReply(check.Id, null));
+
+        await ExpectTerminatedAsync(actor);
+        Assert.Equal(0, _probe.StartedCount);
+    }
+
+    [Fact]
     public async Task A_check_resumed_in_error_stays_in_error_whatever_its_retry_setting()
     {
         var resumed = new CheckState("test/host", CheckStatus.Error, _t0, 1, "down", _t0, _t0, TimeSpan.Zero);
