@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.TestKit;
+using Picomon.Actors;
 using Xunit.Abstractions;
 
 namespace Picomon.Tests.Support;
@@ -7,9 +8,10 @@ namespace Picomon.Tests.Support;
 /// <summary>Base of the actor specs: virtual time (TestScheduler) and DEBUG logs so EventFilter sees them.</summary>
 public abstract class ActorSpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(Hocon, output)
 {
-    private const string Hocon = """
+    private const string Hocon = $"""
         akka.scheduler.implementation = "Akka.TestKit.TestScheduler, Akka.TestKit"
         akka.loglevel = DEBUG
+        {LeanMailbox.Hocon}
         """;
 
     /// <summary>The base tick of every spec.</summary>
