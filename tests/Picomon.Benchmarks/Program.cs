@@ -8,11 +8,12 @@ if (args is ["daemon-child", var config, var warmup, var measure])
     return await DaemonChild.RunAsync(config, TimeSpan.FromSeconds(double.Parse(warmup, CultureInfo.InvariantCulture)),
         TimeSpan.FromSeconds(double.Parse(measure, CultureInfo.InvariantCulture)));
 
-// --only SECTION runs one of: startup, one, alert, idle, daemon (to re-measure a figure alone).
+// --only SECTION runs one of: startup, one, alert, idle, daemon, daemon-100k (to re-measure a figure alone;
+// daemon-100k is the two 100,000-check rows of daemon).
 var quick = args.Contains("--quick");
 var onlyAt = Array.IndexOf(args, "--only");
 var only = onlyAt >= 0 && onlyAt + 1 < args.Length ? args[onlyAt + 1] : null;
-string[] sections = ["startup", "one", "alert", "idle", "daemon"];
+string[] sections = ["startup", "one", "alert", "idle", "daemon", "daemon-100k"];
 if (args.Length != (quick ? 1 : 0) + (only is null ? 0 : 2) || (only is not null && !sections.Contains(only)))
 {
     Console.Error.WriteLine($"usage: Picomon.Benchmarks [--quick] [--only {string.Join('|', sections)}]");
@@ -43,7 +44,8 @@ try
         await binary.IdleAsync(tcp, akkaDefaultScheduler: true);
     }
 
-    if (Runs("daemon")) await DaemonFiguresAsync(new DaemonBenchmarks(dir, results), nginx.Port, tcp.Port, quick);
+    if (Runs("daemon") || only == "daemon-100k")
+        await DaemonFiguresAsync(new DaemonBenchmarks(dir, results), nginx.Port, tcp.Port, quick, only == "daemon-100k");
 }
 catch (Exception e)
 {
@@ -58,7 +60,7 @@ finally
 results.Print(Console.Out, Machine.Describe());
 return 0;
 
-static async Task DaemonFiguresAsync(DaemonBenchmarks daemon, int httpPort, int tcpPort, bool quick)
+static async Task DaemonFiguresAsync(DaemonBenchmarks daemon, int httpPort, int tcpPort, bool quick, bool only100k)
 {
     var two = TimeSpan.FromSeconds(2);
     if (quick)
@@ -69,9 +71,12 @@ static async Task DaemonFiguresAsync(DaemonBenchmarks daemon, int httpPort, int 
     }
     foreach (var (type, port) in new[] { ("http4", httpPort), ("tcp4", tcpPort) })
     {
-        await daemon.RunAsync(1_000, type, port, two, TimeSpan.FromSeconds(20), 3, null, null);
-        await daemon.RunAsync(10_000, type, port, two, TimeSpan.FromSeconds(30), 3,
-            type == "http4" ? TimeSpan.FromMilliseconds(50) : null, null);
+        if (!only100k)
+        {
+            await daemon.RunAsync(1_000, type, port, two, TimeSpan.FromSeconds(20), 3, null, null);
+            await daemon.RunAsync(10_000, type, port, two, TimeSpan.FromSeconds(30), 3,
+                type == "http4" ? TimeSpan.FromMilliseconds(50) : null, null);
+        }
         await daemon.RunAsync(100_000, type, port, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(60), 3,
             TimeSpan.FromMilliseconds(100), 500);
     }
