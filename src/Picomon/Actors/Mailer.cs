@@ -76,7 +76,27 @@ public sealed class Mailer : ReceiveActor, IWithTimers
     internal static Props Props(EmailSettings settings, IOutbox outbox, RemoteCertificateValidationCallback? certificateValidation) =>
         Akka.Actor.Props.Create(() => new Mailer(settings, outbox, certificateValidation));
 
-    protected override void PreStart() => Pump();
+    protected override void PreStart()
+    {
+        if (_settings.To.Count > 0) Task.Run(() => WarmUp(_settings));
+        Pump();
+    }
+
+    /// <summary>The first alert would otherwise wait for the JIT to compile MimeKit's building and writing of a
+    /// message: done once at start, off the actor, on a throwaway mail written to nowhere.</summary>
+    private static void WarmUp(EmailSettings settings)
+    {
+        try
+        {
+            var mail = new OutgoingMail("<warm-up@localhost>", settings.AddrFrom, settings.To, "warm-up", "warm-up\n", null,
+                DateTimeOffset.UnixEpoch, MailKind.Stopped, null);
+            mail.ToMimeMessage().WriteTo(MimeKit.FormatOptions.Default, Stream.Null);
+        }
+        catch (MimeKit.ParseException)
+        {
+            // An invalid address: the real send says so, with the mail it concerns.
+        }
+    }
 
     protected override void PostStop()
     {
