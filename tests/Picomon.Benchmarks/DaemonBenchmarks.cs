@@ -59,11 +59,11 @@ public sealed class DaemonBenchmarks(string dir, Results results)
             {
                 if (line == "MEASURING") usage = ProcStat.MeasureAsync(child.Id, measure);
                 if (!line.StartsWith("RESULT ", StringComparison.Ordinal)) continue;
-                var f = line.Split(' ', 13);
+                var f = line.Split(' ', 14);
                 var (cpu, rss) = usage is null ? (double.NaN, double.NaN) : await usage;
                 double D(int i) => double.Parse(f[i], CultureInfo.InvariantCulture);
                 return new Measurement(long.Parse(f[1]), long.Parse(f[2]), long.Parse(f[3]), D(4), D(5), D(6),
-                    int.Parse(f[7]), f[12], cpu, rss, f[10].Replace(':', ' '), $"GCs gen0/1/2 {f[8]}, paused {f[9]} ms (longest {f[10]} ms), heap {f[11]} MB");
+                    int.Parse(f[7]), f[13], cpu, rss, $"{f[10]} {f[11]}", $"GCs gen0/1/2 {f[8]}, paused {f[9]} ms (longest {f[10]} ms, {f[11]}), heap {f[12]} MB");
             }
             throw new ChildFailedException($"daemon-child gave no result (exit {(child.HasExited ? child.ExitCode : -1)}): {await stderr}");
         }

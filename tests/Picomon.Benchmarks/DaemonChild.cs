@@ -84,14 +84,14 @@ public sealed class GcWatch
         return (longest, kind);
     }
 
-    /// <summary>Four fields: <c>gen0/gen1/gen2</c> collections, total pause ms, longest pause ms and its GC
-    /// (for example <c>30:gen2-compacting</c>), heap MB.</summary>
+    /// <summary>Five fields: <c>gen0/gen1/gen2</c> collections, total pause ms, longest pause ms, its kind (for
+    /// example <c>gen2-compacting</c>), heap MB.</summary>
     public async Task<string> StopAsync()
     {
         await _stop.CancelAsync();
         var (longest, kind) = await _longest;
         var heap = GC.GetGCMemoryInfo(GCKind.Any).HeapSizeBytes / 1048576.0;
         return FormattableString.Invariant(
-            $"{GC.CollectionCount(0) - _counts[0]}/{GC.CollectionCount(1) - _counts[1]}/{GC.CollectionCount(2) - _counts[2]} {(GC.GetTotalPauseDuration() - _paused).TotalMilliseconds:0} {longest.TotalMilliseconds:0}:{kind} {heap:0}");
+            $"{GC.CollectionCount(0) - _counts[0]}/{GC.CollectionCount(1) - _counts[1]}/{GC.CollectionCount(2) - _counts[2]} {(GC.GetTotalPauseDuration() - _paused).TotalMilliseconds:0} {longest.TotalMilliseconds:0} {kind} {heap:0}");
     }
 }
