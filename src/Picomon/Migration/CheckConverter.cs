@@ -68,9 +68,7 @@ internal static class CheckConverter
         var timing = Timing(check, given.Select(o => o.Name).ToHashSet(), defaults);
         var options = new List<(string, string)>();
         foreach (var option in given)
-        {
             options.Add((Key(option.Name), timing.Remove(option.Name, out var value) ? value : Value(option.Name, option.Value)));
-        }
         options.AddRange(timing.Select(t => (Key(t.Key), t.Value)));
         return options;
     }
@@ -93,7 +91,7 @@ internal static class CheckConverter
         if (retry < 0) throw new FormatException($"option retry: must be 0 or more, got {retry}");
         if (given.Contains("retry") || retry != 1) timing["retry"] = Number(retry);
         var timeout = Checked("timeout", () => PythonValue.Seconds(check.Timeout, zeroAllowed: false));
-        if (given.Contains("timeout") || PythonValue.SecondsOf(timeout) != 2) timing["timeout"] = timeout;
+        if (given.Contains("timeout") || check.Timeout.GetDouble() != 2) timing["timeout"] = timeout;
         return timing;
     }
 

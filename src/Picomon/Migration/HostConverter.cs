@@ -23,9 +23,9 @@ internal static partial class HostConverter
                 entries.Add(null);
                 continue;
             }
-            var ipv4 = Address(host, host.Ipv4, "ipv4", configPath);
-            var ipv6 = Address(host, host.Ipv6, "ipv6", configPath);
-            var name = Address(host, host.Name, "name", configPath);
+            var ipv4 = Text(host, host.Ipv4, "ipv4", configPath);
+            var ipv6 = Text(host, host.Ipv6, "ipv6", configPath);
+            var name = Text(host, host.Name, "name", configPath);
             var key = Unique(KeyOf(host, name, ipv4 ?? ipv6), taken);
             if (ipv4 is null && ipv6 is null)
                 throw MigrationException.At(host.Where, configPath,
@@ -35,7 +35,7 @@ internal static partial class HostConverter
         return entries;
     }
 
-    private static string? Address(OriginalHost host, JsonElement? value, string field, string configPath)
+    private static string? Text(OriginalHost host, JsonElement? value, string field, string configPath)
     {
         if (value is not { ValueKind: not JsonValueKind.Null } given) return null;
         try { return PythonValue.RawText(given); }

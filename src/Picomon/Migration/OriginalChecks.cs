@@ -5,9 +5,7 @@ namespace Picomon.Migration;
 internal static class OriginalChecks
 {
     /// <summary>The options every check read (the original's <c>Check.__init__</c>).</summary>
-    public static readonly IReadOnlyList<string> Timing = ["every", "error_every", "retry", "timeout"];
-
-    private static readonly string[] Common = [..Timing, "target_name"];
+    private static readonly string[] Common = ["every", "error_every", "retry", "timeout", "target_name"];
     private static readonly string[] Http = ["status", "vhost", "string", "url"];
     private static readonly string[] Smtp = ["from_addr", "command", "response"];
 

@@ -36,9 +36,6 @@ internal static class PythonValue
         return seconds.ToString("0.#########", CultureInfo.InvariantCulture) + "s";
     }
 
-    /// <summary>The number of seconds of a duration written by <see cref="Seconds"/>.</summary>
-    public static double SecondsOf(string duration) => double.Parse(duration[..^1], CultureInfo.InvariantCulture);
-
     /// <summary>A string, quoted; a whole number is taken as its digits (the original passed options through <c>str()</c>).</summary>
     public static string Text(JsonElement value) => Quote(RawText(value));
 
