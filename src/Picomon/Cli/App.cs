@@ -1,5 +1,6 @@
 using System.Reflection;
 using Picomon.Configuration;
+using Picomon.Migration;
 
 namespace Picomon.Cli;
 
@@ -11,6 +12,7 @@ public static class App
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
+        if (args is ["migrate", .. var migrateArgs]) return await Migrator.RunAsync(migrateArgs, stdout, stderr);
         var command = CommandLine.Parse(args, out var usageError);
         if (command is null)
         {
