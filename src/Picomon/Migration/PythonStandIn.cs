@@ -13,6 +13,10 @@ internal static class PythonStandIn
     private const string ResourcePrefix = "Picomon.Migration/";
     private const string Runner = "picomon_migrate.py";
 
+    /// <summary>How long a configuration may run: the original's configs define and return, so a config still
+    /// running after this is looping (or waiting on something) and would otherwise hang <c>migrate</c>.</summary>
+    public static readonly TimeSpan DefaultTimeLimit = TimeSpan.FromSeconds(60);
+
     /// <summary>The first executable <c>python3</c> in <paramref name="path"/> (a PATH value), as a shell finds it.</summary>
     public static string? FindPython3(string? path)
     {
@@ -27,9 +31,12 @@ internal static class PythonStandIn
     }
 
     /// <summary>Runs <paramref name="configPath"/>; the config's own output goes to <paramref name="configOutput"/>.</summary>
-    /// <exception cref="MigrationException">python3 could not run or did not write its record.</exception>
-    public static async Task<JsonDocument> RunAsync(string python, string configPath, string workDir, TextWriter configOutput)
+    /// <exception cref="MigrationException">python3 could not run, did not finish within <paramref name="timeLimit"/>
+    /// (<see cref="DefaultTimeLimit"/> when null), or did not write its record.</exception>
+    public static async Task<JsonDocument> RunAsync(string python, string configPath, string workDir, TextWriter configOutput,
+        TimeSpan? timeLimit = null)
     {
+        var limit = timeLimit ?? DefaultTimeLimit;
         WriteStandIn(workDir);
         var record = Path.Combine(workDir, "record.json");
         var info = new ProcessStartInfo(python)
@@ -48,7 +55,20 @@ internal static class PythonStandIn
             process.StandardInput.Close();
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
+            using (var timer = new CancellationTokenSource(limit))
+            {
+                try
+                {
+                    await process.WaitForExitAsync(timer.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    process.Kill(entireProcessTree: true);
+                    await process.WaitForExitAsync();
+                    throw new MigrationException(
+                        $"{configPath}: still running after {limit.TotalSeconds:0} s (a loop that never ends?); stopped");
+                }
+            }
             var output = await stdout + await stderr;
             await configOutput.WriteAsync(output);
             if (!File.Exists(record))

@@ -29,6 +29,18 @@ public sealed class PythonStandInTests : IDisposable
         Assert.Null(PythonStandIn.FindPython3(null));
     }
 
+    [Fact]
+    public async Task A_config_that_never_finishes_is_stopped_with_a_clear_error()
+    {
+        var config = Path.Combine(_dir.FullName, "loops.py");
+        File.WriteAllText(config, "while True:\n    pass\n");
+
+        var error = await Assert.ThrowsAsync<MigrationException>(() =>
+            PythonStandIn.RunAsync("/usr/bin/python3", config, Dir("work"), TextWriter.Null, TimeSpan.FromSeconds(1)));
+
+        Assert.Equal($"{config}: still running after 1 s (a loop that never ends?); stopped", error.Message);
+    }
+
     private string Dir(string name) => Directory.CreateDirectory(Path.Combine(_dir.FullName, name)).FullName;
 
     public void Dispose() => _dir.Delete(recursive: true);
