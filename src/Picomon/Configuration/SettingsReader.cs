@@ -2,6 +2,7 @@ using System.Net.Mail;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Picomon.Configuration.Hocon;
+using Picomon.Probes;
 
 namespace Picomon.Configuration;
 
