@@ -52,7 +52,7 @@ internal static class CheckExpander
         var every = Every(group["every"], $"{path}.every", errors) ?? defaults.Every;
         var errorEvery = ErrorEvery(group["error-every"], $"{path}.error-every", errors) ?? defaults.ErrorEvery;
         var retry = Retry(group["retry"], $"{path}.retry", errors) ?? defaults.Retry;
-        var timeout = SettingsReader.PositiveDuration(group, path, "timeout", errors) ?? defaults.Timeout;
+        var timeout = SettingsReader.PositiveDuration(group["timeout"], $"{path}.timeout", errors) ?? defaults.Timeout;
         var targetName = errors.Text(group["target-name"], $"{path}.target-name");
         var name = errors.Text(group["name"], $"{path}.name");
         var checks = new List<CheckDefinition>();

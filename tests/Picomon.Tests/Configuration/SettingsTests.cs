@@ -40,6 +40,19 @@ public class SettingsTests
     }
 
     [Fact]
+    public void The_shipped_sample_sets_every_setting_to_its_reference_default()
+    {
+        var sample = ConfigLoader.Load(null);
+        var defaults = Load("");
+        Assert.Equal(defaults with
+        {
+            Source = sample.Source, Hosts = sample.Hosts, Checks = sample.Checks,
+            Emails = defaults.Emails with { To = sample.Emails.To },
+        }, sample);
+        Assert.Empty(sample.Emails.To);
+    }
+
+    [Fact]
     public void Overrides_replace_defaults_and_bare_numbers_are_seconds()
     {
         var s = Load("""
