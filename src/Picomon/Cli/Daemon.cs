@@ -96,7 +96,7 @@ public static class Daemon
             new StateAggregator.Alerting(composer, settings.Emails, settings.BaseTick),
             new StateAggregator.Persistence(restored, row => store.SaveCheck(StoredCheck.From(row)), store.ForgetChecksExcept)), "state");
         var checks = system.ActorOf(
-            ChecksSupervisor.Props(settings.Checks, c => c.Type.CreateProbe(c.Options), aggregator, settings.BaseTick),
+            ChecksSupervisor.Props(settings.Checks, c => c.Type.CreateProbe(c.Options, App.Version), aggregator, settings.BaseTick),
             "checks");
         var reporter = system.ActorOf(Reporter.Props(aggregator, mailer, composer, settings.Emails, settings.Checks), "reporter");
         var signals = system.ActorOf(SignalListener.Props(aggregator, checks, settings.Checks, Console.Out), "signals");

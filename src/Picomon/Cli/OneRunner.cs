@@ -20,7 +20,7 @@ public static class OneRunner
         using var slots = new SemaphoreSlim(MaxConcurrent);
         var runs = settings.Checks.Select(async check =>
         {
-            var probe = check.Type.CreateProbe(check.Options);
+            var probe = check.Type.CreateProbe(check.Options, App.Version);
             // Yield first so that building and starting every probe does not wait on the slowest one.
             await Task.Yield();
             var result = await RunInSlotAsync(slots, probe, check, stopping);

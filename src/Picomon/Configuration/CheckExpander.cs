@@ -11,6 +11,10 @@ internal static class CheckExpander
     private static readonly string[] CommonKeys =
         ["type", "hosts", "zones", "every", "error-every", "retry", "timeout", "target-name", "name"];
 
+    /// <summary>Every key a check group may have: the common ones, then each type's options.</summary>
+    private static readonly List<string> Known =
+        CommonKeys.Concat(CheckTypes.All.SelectMany(t => t.OptionNames)).Distinct().ToList();
+
     public static IReadOnlyList<CheckDefinition> Expand(
         HoconValue? checks, string path, IReadOnlyDictionary<string, HostSettings> hosts, CheckDefaults defaults, ErrorList errors)
     {
@@ -48,13 +52,13 @@ internal static class CheckExpander
         var every = Every(group["every"], $"{path}.every", errors) ?? defaults.Every;
         var errorEvery = ErrorEvery(group["error-every"], $"{path}.error-every", errors) ?? defaults.ErrorEvery;
         var retry = Retry(group["retry"], $"{path}.retry", errors) ?? defaults.Retry;
-        var timeout = SettingsReader.PositiveDuration(group, path, "timeout", errors) ?? defaults.Timeout;
+        var timeout = SettingsReader.PositiveDuration(group["timeout"], $"{path}.timeout", errors) ?? defaults.Timeout;
         var targetName = errors.Text(group["target-name"], $"{path}.target-name");
         var name = errors.Text(group["name"], $"{path}.name");
         var checks = new List<CheckDefinition>();
         foreach (var type in types)
         {
-            var options = ReadOptions(group, path, type, errors);
+            var options = type.ReadOptions(new HoconOptionReader(group, path, type, errors));
             foreach (var target in CheckTargets.For(group, path, type, hosts, targetName, name, errors))
                 checks.Add(new CheckDefinition(
                     $"{type.Name}/{target.Key}", type, target, every, errorEvery == -1 ? every : errorEvery,
@@ -94,30 +98,10 @@ internal static class CheckExpander
     /// <summary>An option must be taken by every type of the group: <c>vhost</c> on an smtp4 check is a mistake.</summary>
     private static void RejectUnknownOptions(HoconObject group, string path, List<CheckType> types, ErrorList errors)
     {
-        var known = CommonKeys.Concat(CheckTypes.All.SelectMany(t => t.Options.Select(o => o.Name))).Distinct().ToList();
-        errors.RejectUnknownKeys(group, path, known);
+        errors.RejectUnknownKeys(group, path, Known);
         foreach (var (key, value) in group.Fields.Where(f => !CommonKeys.Contains(f.Key)))
-            foreach (var type in types.Where(t => t.Options.All(o => o.Name != key) && known.Contains(key)))
+            foreach (var type in types.Where(t => !t.OptionNames.Contains(key) && Known.Contains(key)))
                 errors.Add(value, $"{path}.{key}", $"option not taken by check type {type.Name}");
-    }
-
-    private static CheckOptions ReadOptions(HoconObject group, string path, CheckType type, ErrorList errors)
-    {
-        var values = new Dictionary<string, object>();
-        foreach (var spec in type.Options)
-        {
-            var value = group[spec.Name];
-            if (value is null)
-            {
-                if (spec.Required) errors.Add(group, path, $"check type {type.Name} requires option '{spec.Name}'");
-                else if (spec.Default is { } fallback) values[spec.Name] = fallback;
-                continue;
-            }
-            var (parsed, error) = spec.Parse(value);
-            if (error is not null) errors.Add(value, $"{path}.{spec.Name}", error);
-            else if (parsed is not null) values[spec.Name] = parsed;
-        }
-        return new CheckOptions(values);
     }
 
     public static int? Every(HoconValue? value, string path, ErrorList errors) =>

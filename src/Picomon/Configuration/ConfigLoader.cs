@@ -31,13 +31,13 @@ public static class ConfigLoader
             throw new ConfigException([new ConfigError(e.Location, "", e.Message)]);
         }
         errors.RejectUnknownKeys(user, "", ["picomon", "akka"]);
-        var reference = HoconParser.ParseText(Embedded("Picomon.reference.conf"), "reference.conf");
+        var reference = (HoconObject)HoconParser.ParseText(Embedded("Picomon.reference.conf"), "reference.conf")["picomon"]!;
         var picomon = errors.Object(user["picomon"], "picomon") ?? new HoconObject(user.Location, []);
-        var merged = HoconParser.Merge((HoconObject)reference["picomon"]!, picomon);
+        var merged = HoconParser.Merge(reference, picomon);
         var akka = errors.Object(user["akka"], "akka") is { } akkaBlock
             ? HoconRenderer.Render(new HoconObject(akkaBlock.Location, [new("akka", akkaBlock)]))
             : null;
-        var settings = SettingsReader.Read(merged, path ?? EmbeddedSource, akka, Fqdn.Value, errors);
+        var settings = SettingsReader.Read(merged, reference, path ?? EmbeddedSource, akka, Fqdn.Value, errors);
         if (errors.Errors.Count > 0)
             throw new ConfigException(errors.Errors.OrderBy(e => e.Location.File, StringComparer.Ordinal).ThenBy(e => e.Location.Line).ToList());
         return settings;

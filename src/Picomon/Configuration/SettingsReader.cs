@@ -2,11 +2,13 @@ using System.Net.Mail;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Picomon.Configuration.Hocon;
+using Picomon.Probes;
 
 namespace Picomon.Configuration;
 
 /// <summary>Turns the merged <c>picomon { }</c> tree into <see cref="PicomonSettings"/>, collecting
-/// every problem. Checks are expanded by <see cref="CheckExpander"/>.</summary>
+/// every problem. Every default comes from reference.conf (see <see cref="SettingsSection"/>); checks are
+/// expanded by <see cref="CheckExpander"/>.</summary>
 internal static class SettingsReader
 {
     private static readonly string[] TopKeys =
@@ -24,61 +26,79 @@ internal static class SettingsReader
         ["INFO"] = LogLevel.Information, ["DEBUG"] = LogLevel.Debug,
     };
 
-    public static PicomonSettings Read(HoconObject picomon, string source, string? akkaHocon, string fqdn, ErrorList errors)
+    /// <param name="picomon">The operator's <c>picomon</c> block merged over <paramref name="reference"/>.</param>
+    /// <param name="reference">reference.conf's <c>picomon</c> block: every key, with its default.</param>
+    public static PicomonSettings Read(
+        HoconObject picomon, HoconObject reference, string source, string? akkaHocon, string fqdn, ErrorList errors)
     {
-        const string root = "picomon";
-        errors.RejectUnknownKeys(picomon, root, TopKeys);
-        var baseTick = PositiveDuration(picomon, root, "base-tick", errors) ?? TimeSpan.FromSeconds(60);
-        var level = LogLevelOf(picomon, root, errors);
-        var stateDir = NonEmptyText(picomon, root, "state-dir", errors) ?? "./picomon-state";
-        var emails = ReadEmails(errors.Object(picomon["emails"], $"{root}.emails"), $"{root}.emails", fqdn, errors);
-        var hosts = ReadHosts(errors.Object(picomon["hosts"], $"{root}.hosts"), $"{root}.hosts", errors);
+        var root = new SettingsSection(picomon, reference, "picomon", errors);
+        errors.RejectUnknownKeys(picomon, root.Path, TopKeys);
+        var baseTick = root.ReadValue<TimeSpan>("base-tick", PositiveDuration);
+        var level = root.ReadValue<LogLevel>("verb-level", LogLevelOf);
+        var stateDir = root.Read("state-dir", NonEmptyText);
+        var emails = ReadEmails(root.Section("emails"), fqdn, errors);
+        var hosts = ReadHosts(root.Section("hosts"), errors);
         var defaults = new CheckDefaults(
-            CheckExpander.Every(picomon["default-every"], $"{root}.default-every", errors) ?? 1,
-            CheckExpander.ErrorEvery(picomon["default-error-every"], $"{root}.default-error-every", errors) ?? -1,
-            CheckExpander.Retry(picomon["default-retry"], $"{root}.default-retry", errors) ?? 1,
-            PositiveDuration(picomon, root, "default-timeout", errors) ?? TimeSpan.FromSeconds(2));
-        var checks = CheckExpander.Expand(picomon["checks"], $"{root}.checks", hosts, defaults, errors);
+            root.ReadValue<int>("default-every", CheckExpander.Every),
+            root.ReadValue<int>("default-error-every", CheckExpander.ErrorEvery),
+            root.ReadValue<int>("default-retry", CheckExpander.Retry),
+            root.ReadValue<TimeSpan>("default-timeout", PositiveDuration));
+        var checks = CheckExpander.Expand(root["checks"], root.KeyPath("checks"), hosts, defaults, errors);
         return new PicomonSettings(source, baseTick, level, stateDir, emails, hosts, checks, akkaHocon);
     }
 
-    private static LogLevel LogLevelOf(HoconObject obj, string path, ErrorList errors)
+    private static LogLevel? LogLevelOf(HoconValue value, string path, ErrorList errors)
     {
-        var text = errors.Text(obj["verb-level"], $"{path}.verb-level");
-        if (text is null) return LogLevel.Information;
+        var text = errors.Text(value, path);
+        if (text is null) return null;
         if (Levels.TryGetValue(text.ToUpperInvariant(), out var level)) return level;
-        errors.Add(obj["verb-level"]!, $"{path}.verb-level", $"must be one of {string.Join(", ", Levels.Keys)}, got '{text}'");
-        return LogLevel.Information;
+        errors.Add(value, path, $"must be one of {string.Join(", ", Levels.Keys)}, got '{text}'");
+        return null;
     }
 
-    private static EmailSettings ReadEmails(HoconObject? emails, string path, string fqdn, ErrorList errors)
+    private static EmailSettings ReadEmails(SettingsSection emails, string fqdn, ErrorList errors)
     {
-        emails ??= new HoconObject(default, []);
-        errors.RejectUnknownKeys(emails, path, EmailKeys);
-        var to = errors.TextList(emails["to"], $"{path}.to") ?? [];
-        foreach (var address in to.Where(a => !MailAddress.TryCreate(a, out _)))
-            errors.Add(emails["to"]!, $"{path}.to", $"'{address}' is not a mail address");
-        var from = errors.Text(emails["addr-from"], $"{path}.addr-from") is { Length: > 0 } f ? f : $"Picomon <picomon@{fqdn}>";
+        errors.RejectUnknownKeys(emails.Merged, emails.Path, EmailKeys);
+        var to = emails.Read("to", MailAddresses);
+        var from = emails.Read("addr-from", Text) is { Length: > 0 } f ? f : $"Picomon <picomon@{fqdn}>";
         if (!MailAddress.TryCreate(from, out _))
-            errors.Add(emails["addr-from"]!, $"{path}.addr-from", $"'{from}' is not a mail address");
-        var (smtpHost, smtpPort) = ReadSmtpHost(emails, path, errors);
-        var report = errors.Object(emails["report"], $"{path}.report") ?? new HoconObject(default, []);
-        errors.RejectUnknownKeys(report, $"{path}.report", ReportKeys);
-        var reportEvery = errors.Duration(report["every"], $"{path}.report.every") ?? TimeSpan.Zero;
-        if (reportEvery < TimeSpan.Zero)
-            errors.Add(report["every"]!, $"{path}.report.every", "must not be negative (0 disables reports)");
+            errors.Add(emails["addr-from"], emails.KeyPath("addr-from"), $"'{from}' is not a mail address");
+        var (smtpHost, smtpPort) = emails.ReadValue<(string, int)>("smtp-host", SmtpHost);
+        var report = emails.Section("report");
+        errors.RejectUnknownKeys(report.Merged, report.Path, ReportKeys);
+        var reportEvery = report.ReadValue<TimeSpan>("every", ReportInterval);
         return new EmailSettings(
             to, from, smtpHost, smtpPort,
-            PositiveDuration(emails, path, "smtp-keepalive-timeout", errors) ?? TimeSpan.FromSeconds(60),
-            PositiveDuration(emails, path, "smtp-retry-timeout", errors) ?? TimeSpan.FromSeconds(60),
-            ReadTls(emails, path, errors),
-            errors.Text(emails["smtp-user"], $"{path}.smtp-user"),
+            emails.ReadValue<TimeSpan>("smtp-keepalive-timeout", PositiveDuration),
+            emails.ReadValue<TimeSpan>("smtp-retry-timeout", PositiveDuration),
+            emails.ReadValue<SmtpTls>("smtp-tls", Tls),
+            // reference.conf leaves SMTP AUTH unset: these two keys may be absent.
+            errors.Text(emails.Merged["smtp-user"], emails.KeyPath("smtp-user")),
             // The password's value is never echoed in an error: only its type is checked.
-            emails["smtp-password"] is HoconScalar { Kind: not HoconScalarKind.Null } pw ? pw.Text : SecretTypeError(emails["smtp-password"], $"{path}.smtp-password", errors),
-            errors.Text(emails["subject-tpl"], $"{path}.subject-tpl") ?? "[DOMAIN] {state}: {check} on {dest}",
-            reportEvery < TimeSpan.Zero ? TimeSpan.Zero : reportEvery,
-            errors.Text(report["subject"], $"{path}.report.subject") ?? "[DOMAIN] Picomon error report",
-            errors.Text(emails["watchdog-subject"], $"{path}.watchdog-subject") ?? "[DOMAIN] Picomon stopped");
+            emails.Merged["smtp-password"] is HoconScalar { Kind: not HoconScalarKind.Null } pw
+                ? pw.Text : SecretTypeError(emails.Merged["smtp-password"], emails.KeyPath("smtp-password"), errors),
+            emails.Read("subject-tpl", Text),
+            reportEvery,
+            report.Read("subject", Text),
+            emails.Read("watchdog-subject", Text));
+    }
+
+    private static string? Text(HoconValue value, string path, ErrorList errors) => errors.Text(value, path);
+
+    private static IReadOnlyList<string>? MailAddresses(HoconValue value, string path, ErrorList errors)
+    {
+        var list = errors.TextList(value, path);
+        foreach (var address in (list ?? []).Where(a => !MailAddress.TryCreate(a, out _)))
+            errors.Add(value, path, $"'{address}' is not a mail address");
+        return list;
+    }
+
+    private static TimeSpan? ReportInterval(HoconValue value, string path, ErrorList errors)
+    {
+        var every = errors.Duration(value, path);
+        if (every is null || every >= TimeSpan.Zero) return every;
+        errors.Add(value, path, "must not be negative (0 disables reports)");
+        return null;
     }
 
     private static string? SecretTypeError(HoconValue? value, string path, ErrorList errors)
@@ -87,36 +107,38 @@ internal static class SettingsReader
         return null;
     }
 
-    private static (string Host, int Port) ReadSmtpHost(HoconObject emails, string path, ErrorList errors)
+    private static (string Host, int Port)? SmtpHost(HoconValue value, string path, ErrorList errors)
     {
-        var text = errors.Text(emails["smtp-host"], $"{path}.smtp-host");
-        if (text is null) return ("localhost", 25);
+        var text = errors.Text(value, path);
+        if (text is null) return null;
+        // Without ":port", the SMTP port.
         if (HostPort.TryParse(text, 25) is { } endpoint) return endpoint;
-        errors.Add(emails["smtp-host"]!, $"{path}.smtp-host", $"expected host[:port] (IPv6 as [addr]:port), got '{text}'");
-        return ("localhost", 25);
+        errors.Add(value, path, $"expected host[:port] (IPv6 as [addr]:port), got '{text}'");
+        return null;
     }
 
-    private static SmtpTls ReadTls(HoconObject emails, string path, ErrorList errors)
+    private static SmtpTls? Tls(HoconValue value, string path, ErrorList errors)
     {
-        var text = errors.Text(emails["smtp-tls"], $"{path}.smtp-tls");
+        var text = errors.Text(value, path);
         switch (text?.ToLowerInvariant())
         {
-            case null or "auto": return SmtpTls.Auto;
+            case null: return null;
+            case "auto": return SmtpTls.Auto;
             case "none": return SmtpTls.None;
             case "starttls": return SmtpTls.StartTls;
             case "tls": return SmtpTls.Tls;
             default:
-                errors.Add(emails["smtp-tls"]!, $"{path}.smtp-tls", $"must be one of auto, none, starttls, tls, got '{text}'");
-                return SmtpTls.Auto;
+                errors.Add(value, path, $"must be one of auto, none, starttls, tls, got '{text}'");
+                return null;
         }
     }
 
-    private static Dictionary<string, HostSettings> ReadHosts(HoconObject? hosts, string path, ErrorList errors)
+    private static Dictionary<string, HostSettings> ReadHosts(SettingsSection hosts, ErrorList errors)
     {
         var result = new Dictionary<string, HostSettings>();
-        foreach (var (key, value) in hosts?.Fields ?? [])
+        foreach (var (key, value) in hosts.Merged.Fields)
         {
-            var hostPath = ErrorList.Join(path, key);
+            var hostPath = hosts.KeyPath(key);
             if (errors.Object(value, hostPath) is not { } host) continue;
             errors.RejectUnknownKeys(host, hostPath, HostKeys);
             var v4 = Address(host, hostPath, "ipv4", AddressFamily.InterNetwork, errors);
@@ -141,19 +163,19 @@ internal static class SettingsReader
         return text;
     }
 
-    internal static TimeSpan? PositiveDuration(HoconObject obj, string path, string key, ErrorList errors)
+    internal static TimeSpan? PositiveDuration(HoconValue? value, string path, ErrorList errors)
     {
-        var duration = errors.Duration(obj[key], $"{path}.{key}");
+        var duration = errors.Duration(value, path);
         if (duration is null || duration > TimeSpan.Zero) return duration;
-        errors.Add(obj[key]!, $"{path}.{key}", "must be a positive duration");
+        errors.Add(value!, path, "must be a positive duration");
         return null;
     }
 
-    private static string? NonEmptyText(HoconObject obj, string path, string key, ErrorList errors)
+    private static string? NonEmptyText(HoconValue value, string path, ErrorList errors)
     {
-        var text = errors.Text(obj[key], $"{path}.{key}");
+        var text = errors.Text(value, path);
         if (text is not { Length: 0 }) return text;
-        errors.Add(obj[key]!, $"{path}.{key}", "must not be empty");
+        errors.Add(value, path, "must not be empty");
         return null;
     }
 }

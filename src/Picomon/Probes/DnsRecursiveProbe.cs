@@ -4,6 +4,13 @@ using DnsClient;
 
 namespace Picomon.Probes;
 
+/// <summary>The options of <c>dns-rec4</c>/<c>dns-rec6</c>: <c>query</c>, <c>record</c>, <c>port</c>.</summary>
+public sealed record DnsRecursiveOptions(string Query, QueryType Record, int Port) : CheckOptions
+{
+    public static DnsRecursiveOptions Read(OptionReader r) =>
+        new(r.Text("query", "."), Enum.Parse<QueryType>(r.Choice("record", DnsRecursiveProbe.RecordTypes, "NS")), r.Port("port", 53));
+}
+
 /// <summary><c>dns-rec4</c>/<c>dns-rec6</c>: asks the resolver at the host's address a recursive
 /// question and succeeds when it answers NOERROR. Also owns the small DnsClient plumbing
 /// (one query to one server, response-code names) that <see cref="DnsZoneProbe"/> reuses.</summary>
@@ -20,9 +27,8 @@ public sealed class DnsRecursiveProbe(string query, QueryType record, int port) 
     ];
 
     private static CheckType Type(string name, string mailName, AddressFamily family) =>
-        new(name, mailName, TargetKind.Hosts, family,
-            [OptionSpec.Text("query", defaultValue: "."), OptionSpec.Choice("record", RecordTypes, "NS"), OptionSpec.Port("port", 53)],
-            o => new DnsRecursiveProbe(o.Text("query")!, Enum.Parse<QueryType>(o.Text("record")!), o.Integer("port")!.Value));
+        CheckType.Of(name, mailName, TargetKind.Hosts, family, DnsRecursiveOptions.Read,
+            o => new DnsRecursiveProbe(o.Query, o.Record, o.Port));
 
     public async Task<ProbeResult> RunAsync(ProbeTarget target, CancellationToken cancellationToken)
     {

@@ -2,9 +2,15 @@ using System.Net;
 using System.Net.Sockets;
 using DnsClient;
 using DnsClient.Protocol;
-using Picomon.Configuration;
 
 namespace Picomon.Probes;
+
+/// <summary>The options of <c>dns-zone</c>: <c>ip-version</c>, <c>resolver</c> (a validated <c>host[:port]</c>).</summary>
+public sealed record DnsZoneOptions(int IpVersion, string? Resolver) : CheckOptions
+{
+    public static DnsZoneOptions Read(OptionReader r) =>
+        new(r.Choice("ip-version", [0, 4, 6], 0), r.ValidatedText("resolver", DnsZoneProbe.ResolverError));
+}
 
 /// <summary><c>dns-zone</c>: finds a zone's name servers through a resolver, asks every address of
 /// every one of them (concurrently, recursion off) for the zone's SOA, and succeeds when all answer
@@ -17,9 +23,8 @@ public sealed class DnsZoneProbe : IProbe
 
     public static IReadOnlyList<CheckType> Types { get; } =
     [
-        new("dns-zone", "CheckDNSZone", TargetKind.Zones, AddressFamily.Unspecified,
-            [OptionSpec.IntegerChoice("ip-version", [0, 4, 6], 0), OptionSpec.ValidatedText("resolver", ResolverError)],
-            o => new DnsZoneProbe(o.Integer("ip-version")!.Value, o.Text("resolver"))),
+        CheckType.Of("dns-zone", "CheckDNSZone", TargetKind.Zones, AddressFamily.Unspecified, DnsZoneOptions.Read,
+            o => new DnsZoneProbe(o.IpVersion, o.Resolver)),
     ];
 
     /// <param name="ipVersion">0 queries the servers' IPv4 and IPv6 addresses, 4 or 6 only that family.</param>

@@ -3,15 +3,20 @@ using System.Text.RegularExpressions;
 
 namespace Picomon.Probes;
 
+/// <summary>The options of <c>exec</c>: <c>command</c> (required), <c>pattern</c>.</summary>
+public sealed record ExecOptions(ValueList<string> Command, Pattern? Pattern) : CheckOptions
+{
+    public static ExecOptions Read(OptionReader r) => new(r.Command("command"), r.Pattern("pattern"));
+}
+
 /// <summary><c>exec</c>: runs a command and succeeds when it exits 0 and its stdout matches
 /// <c>pattern</c> (optional: without one, exit 0 is enough).</summary>
 public sealed class ExecProbe(IReadOnlyList<string> command, Regex? pattern) : IProbe
 {
     public static IReadOnlyList<CheckType> Types { get; } =
     [
-        new("exec", "CheckExec", TargetKind.OptionalHosts, AddressFamily.Unspecified,
-            [OptionSpec.TextList("command", required: true), OptionSpec.Pattern("pattern")],
-            o => new ExecProbe(o.TextList("command")!, o.Pattern("pattern"))),
+        CheckType.Of("exec", "CheckExec", TargetKind.OptionalHosts, AddressFamily.Unspecified, ExecOptions.Read,
+            o => new ExecProbe(o.Command, o.Pattern?.Regex)),
     ];
 
     public async Task<ProbeResult> RunAsync(ProbeTarget target, CancellationToken cancellationToken)

@@ -4,9 +4,18 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
-using Picomon.Cli;
 
 namespace Picomon.Probes;
+
+/// <summary>The options of <c>http4/6</c> and <c>https4/6</c>: <c>status</c>, <c>vhost</c>, <c>string</c> (the text
+/// the body must contain), <c>url</c>, <c>port</c>, and for HTTPS only <c>cert-min-days</c>.</summary>
+public sealed record HttpOptions(int? Status, string? Vhost, string? Expected, string Url, int Port, int? CertMinDays) : CheckOptions
+{
+    public static HttpOptions Read(OptionReader r, bool tls) =>
+        new(r.Integer("status", 100, 599), r.Text("vhost"), r.Text("string"),
+            r.ValidatedText("url", u => u.StartsWith('/') ? null : $"must be a path starting with '/', got '{u}'", "/"),
+            r.Port("port", HttpProbe.DefaultPort(tls)), tls ? r.Integer("cert-min-days", 0, 36500) : null);
+}
 
 /// <summary>The <c>http4/6</c> and <c>https4/6</c> checks: one GET of <c>url</c> on the host's own address
 /// (never what DNS says of <c>vhost</c>), <c>vhost</c> as Host header and TLS SNI, redirects not followed;
@@ -18,20 +27,19 @@ namespace Picomon.Probes;
 /// sockets themselves.</summary>
 public sealed class HttpProbe : IProbe
 {
-    private static readonly string RequestTail = $"\r\nUser-Agent: picomon/{App.Version}\r\nConnection: close\r\n\r\n";
-
     private readonly bool _tls;
-    private readonly int _port;
-    private readonly string? _vhost, _expected;
-    private readonly int? _status, _certMinDays;
-    private readonly string _requestHead;
+    private readonly HttpOptions _options;
+    private readonly string _requestHead, _requestTail;
 
-    public HttpProbe(bool tls, int port, string url, string? vhost, int? status, string? expected, int? certMinDays)
+    /// <param name="version">Picomon's version, sent as <c>User-Agent: picomon/VERSION</c>.</param>
+    public HttpProbe(bool tls, HttpOptions options, string version)
     {
-        (_tls, _port, _vhost, _status, _expected, _certMinDays) = (tls, port, vhost, status, expected, certMinDays);
+        (_tls, _options) = (tls, options);
         // As HttpClient did: non-ASCII and unsafe characters escaped, a fragment not sent.
-        var target = Uri.TryCreate("http://host" + url, UriKind.Absolute, out var uri) ? uri.PathAndQuery : url;
+        var target = Uri.TryCreate("http://host" + options.Url, UriKind.Absolute, out var uri) ? uri.PathAndQuery : options.Url;
         _requestHead = $"GET {target} HTTP/1.1\r\nHost: ";
+        // Interned: one copy for the thousands of probes of a large configuration.
+        _requestTail = string.Intern($"\r\nUser-Agent: picomon/{version}\r\nConnection: close\r\n\r\n");
     }
 
     public static IReadOnlyList<CheckType> Types { get; } =
@@ -42,26 +50,19 @@ public sealed class HttpProbe : IProbe
         Entry("https6", "CheckHTTPS6", AddressFamily.InterNetworkV6, tls: true),
     ];
 
-    private static CheckType Entry(string name, string mailName, AddressFamily family, bool tls)
-    {
-        var defaultPort = tls ? 443 : 80;
-        List<OptionSpec> options =
-        [
-            OptionSpec.Integer("status", 100, 599), OptionSpec.Text("vhost"), OptionSpec.Text("string"),
-            OptionSpec.ValidatedText("url", u => u.StartsWith('/') ? null : $"must be a path starting with '/', got '{u}'", "/"), OptionSpec.Port("port", defaultPort),
-        ];
-        if (tls) options.Add(OptionSpec.Integer("cert-min-days", 0, 36500));
-        return new(name, mailName, TargetKind.Hosts, family, options, o => new HttpProbe(tls,
-            o.Integer("port") ?? defaultPort, o.Text("url") ?? "/", o.Text("vhost"), o.Integer("status"),
-            o.Text("string"), o.Integer("cert-min-days")));
-    }
+    private static CheckType Entry(string name, string mailName, AddressFamily family, bool tls) =>
+        CheckType.Of(name, mailName, TargetKind.Hosts, family, r => HttpOptions.Read(r, tls),
+            (o, version) => new HttpProbe(tls, o, version));
+
+    /// <summary>The port of HTTP (80) or HTTPS (443): the <c>port</c> option's default, and left out of the Host header.</summary>
+    internal static int DefaultPort(bool tls) => tls ? 443 : 80;
 
     public async Task<ProbeResult> RunAsync(ProbeTarget target, CancellationToken cancellationToken)
     {
         var host = target.Address is null ? null : HostHeader(target.Address);
         if (host is not null && !IsHost(host))
-            return ProbeResult.Fail(_vhost is null ? $"invalid host name '{target.Address}'" : $"invalid vhost '{_vhost}'");
-        var (socket, error) = await ProbeNet.ConnectAsync(target, _port, cancellationToken);
+            return ProbeResult.Fail(_options.Vhost is null ? $"invalid host name '{target.Address}'" : $"invalid vhost '{_options.Vhost}'");
+        var (socket, error) = await ProbeNet.ConnectAsync(target, _options.Port, cancellationToken);
         if (socket is null) return ProbeResult.Fail(error!);
         Stream stream = new NetworkStream(socket, ownsSocket: true);
         try
@@ -71,11 +72,11 @@ public sealed class HttpProbe : IProbe
             {
                 var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
                 stream = ssl;
-                if (await HandshakeAsync(ssl, _vhost ?? target.Address!, cancellationToken) is { } failed) return failed;
+                if (await HandshakeAsync(ssl, _options.Vhost ?? target.Address!, cancellationToken) is { } failed) return failed;
                 notAfter = (ssl.RemoteCertificate as X509Certificate2)?.NotAfter.ToUniversalTime();
             }
             using var wire = new HttpWire(stream);
-            await wire.SendAsync(_requestHead, host!, RequestTail, cancellationToken);
+            await wire.SendAsync(_requestHead, host!, _requestTail, cancellationToken);
             await wire.ReadHeadAsync(cancellationToken);
             return CheckStatus(wire) ?? await CheckBodyAsync(wire, cancellationToken) ?? CheckCertificate(notAfter)
                 ?? ProbeResult.Ok;
@@ -96,9 +97,9 @@ public sealed class HttpProbe : IProbe
 
     private string HostHeader(string address)
     {
-        if (_vhost is not null) return _vhost;
+        if (_options.Vhost is not null) return _options.Vhost;
         var host = IPAddress.TryParse(address, out var ip) && ip.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address;
-        return _port == (_tls ? 443 : 80) ? host : $"{host}:{_port}";
+        return _options.Port == DefaultPort(_tls) ? host : $"{host}:{_options.Port}";
     }
 
     /// <summary>Whether a Host header value is a host name or address, with an optional port: nothing that
@@ -136,20 +137,20 @@ public sealed class HttpProbe : IProbe
 
     private ProbeResult? CheckStatus(HttpWire wire)
     {
-        if (_status is { } wanted ? wire.Status == wanted : wire.Status is >= 200 and < 400) return null;
+        if (_options.Status is { } wanted ? wire.Status == wanted : wire.Status is >= 200 and < 400) return null;
         // No reason phrase sent: name the status as HttpClient did ("HTTP 503 Service Unavailable").
         var reason = wire.Reason.Length > 0 ? wire.Reason : new HttpResponseMessage((HttpStatusCode)wire.Status).ReasonPhrase;
-        return ProbeResult.Fail($"HTTP {wire.Status}{(string.IsNullOrEmpty(reason) ? "" : $" {reason}")} (expected {_status?.ToString() ?? "2xx/3xx"})");
+        return ProbeResult.Fail($"HTTP {wire.Status}{(string.IsNullOrEmpty(reason) ? "" : $" {reason}")} (expected {_options.Status?.ToString() ?? "2xx/3xx"})");
     }
 
     private async Task<ProbeResult?> CheckBodyAsync(HttpWire wire, CancellationToken cancellationToken) =>
-        _expected is null || await wire.BodyContainsAsync(_expected, cancellationToken)
+        _options.Expected is null || await wire.BodyContainsAsync(_options.Expected, cancellationToken)
             ? null
-            : ProbeResult.Fail($"string '{_expected}' not found in body");
+            : ProbeResult.Fail($"string '{_options.Expected}' not found in body");
 
     private ProbeResult? CheckCertificate(DateTime? notAfter)
     {
-        if (_certMinDays is not { } minDays) return null;
+        if (_options.CertMinDays is not { } minDays) return null;
         if (notAfter is not { } expiry) return ProbeResult.Fail("the server sent no certificate");
         var left = expiry - DateTime.UtcNow;
         if (left < TimeSpan.Zero) return ProbeResult.Fail($"certificate expired on {expiry:yyyy-MM-dd}");

@@ -5,6 +5,12 @@ using System.Text.RegularExpressions;
 
 namespace Picomon.Probes;
 
+/// <summary>The options of <c>jabber4</c>/<c>jabber6</c>.</summary>
+public sealed record JabberOptions(int Port) : CheckOptions
+{
+    public static JabberOptions Read(OptionReader r) => new(r.Port("port", 5222));
+}
+
 /// <summary>The <c>jabber4</c>/<c>jabber6</c> check: sends an XMPP client stream header and succeeds when
 /// the server opens its stream in reply, unless it answers with a stream error (e.g. host-unknown: this
 /// server does not serve the name the header asked for). The header's <c>to</c> is the target's name when
@@ -12,8 +18,6 @@ namespace Picomon.Probes;
 /// (no features, no error) is read until the timeout.</summary>
 public sealed partial class JabberProbe(int port) : IProbe
 {
-    private const int DefaultPort = 5222;
-
     public static IReadOnlyList<CheckType> Types { get; } =
     [
         Entry("jabber4", "CheckJabber4", AddressFamily.InterNetwork),
@@ -21,8 +25,7 @@ public sealed partial class JabberProbe(int port) : IProbe
     ];
 
     private static CheckType Entry(string name, string mailName, AddressFamily family) =>
-        new(name, mailName, TargetKind.Hosts, family, [OptionSpec.Port("port", DefaultPort)],
-            o => new JabberProbe(o.Integer("port") ?? DefaultPort));
+        CheckType.Of(name, mailName, TargetKind.Hosts, family, JabberOptions.Read, o => new JabberProbe(o.Port));
 
     public async Task<ProbeResult> RunAsync(ProbeTarget target, CancellationToken cancellationToken)
     {

@@ -4,13 +4,18 @@ using System.Security.Cryptography;
 
 namespace Picomon.Probes;
 
+/// <summary>The options of <c>openvpn4</c>/<c>openvpn6</c>.</summary>
+public sealed record OpenVpnOptions(int Port) : CheckOptions
+{
+    public static OpenVpnOptions Read(OptionReader r) => new(r.Port("port", 1194));
+}
+
 /// <summary>The <c>openvpn4</c>/<c>openvpn6</c> check: sends an OpenVPN P_CONTROL_HARD_RESET_CLIENT_V2
 /// packet over UDP (as check_openvpn and the original did) and succeeds on any reply; an ICMP port
 /// unreachable is "Connection refused". UDP may lose a datagram, so the packet is sent again every
 /// second until a reply or the check's timeout.</summary>
 public sealed class OpenVpnProbe(int port) : IProbe
 {
-    private const int DefaultPort = 1194;
     private const byte HardResetClientV2 = 7 << 3; // opcode 7, key id 0
     private static readonly TimeSpan Resend = TimeSpan.FromSeconds(1);
 
@@ -21,8 +26,7 @@ public sealed class OpenVpnProbe(int port) : IProbe
     ];
 
     private static CheckType Entry(string name, string mailName, AddressFamily family) =>
-        new(name, mailName, TargetKind.Hosts, family, [OptionSpec.Port("port", DefaultPort)],
-            o => new OpenVpnProbe(o.Integer("port") ?? DefaultPort));
+        CheckType.Of(name, mailName, TargetKind.Hosts, family, OpenVpnOptions.Read, o => new OpenVpnProbe(o.Port));
 
     public async Task<ProbeResult> RunAsync(ProbeTarget target, CancellationToken cancellationToken)
     {

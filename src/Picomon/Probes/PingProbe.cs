@@ -16,8 +16,8 @@ public sealed class PingProbe : IProbe
 
     public static IReadOnlyList<CheckType> Types { get; } =
     [
-        new("ping4", "CheckPing4", TargetKind.Hosts, AddressFamily.InterNetwork, [], _ => Instance),
-        new("ping6", "CheckPing6", TargetKind.Hosts, AddressFamily.InterNetworkV6, [], _ => Instance),
+        CheckType.Of("ping4", "CheckPing4", TargetKind.Hosts, AddressFamily.InterNetwork, NoOptions.Read, _ => Instance),
+        CheckType.Of("ping6", "CheckPing6", TargetKind.Hosts, AddressFamily.InterNetworkV6, NoOptions.Read, _ => Instance),
     ];
 
     public async Task<ProbeResult> RunAsync(ProbeTarget target, CancellationToken cancellationToken)

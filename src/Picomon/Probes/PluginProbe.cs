@@ -2,6 +2,12 @@ using System.Net.Sockets;
 
 namespace Picomon.Probes;
 
+/// <summary>The options of <c>plugin</c>: <c>command</c> (required), <c>warning-ok</c>.</summary>
+public sealed record PluginOptions(ValueList<string> Command, bool WarningOk) : CheckOptions
+{
+    public static PluginOptions Read(OptionReader r) => new(r.Command("command"), r.Boolean("warning-ok", false));
+}
+
 /// <summary><c>plugin</c>: runs a Nagios-compatible plugin and maps its exit status to a result —
 /// 0 OK succeeds, 1 WARNING fails unless <c>warning-ok</c>, 2 CRITICAL and 3 UNKNOWN fail. The
 /// message is the plugin's first output line without its performance data, then its state:
@@ -10,9 +16,8 @@ public sealed class PluginProbe(IReadOnlyList<string> command, bool warningOk) :
 {
     public static IReadOnlyList<CheckType> Types { get; } =
     [
-        new("plugin", "CheckPlugin", TargetKind.OptionalHosts, AddressFamily.Unspecified,
-            [OptionSpec.TextList("command", required: true), OptionSpec.Boolean("warning-ok")],
-            o => new PluginProbe(o.TextList("command")!, o.Boolean("warning-ok"))),
+        CheckType.Of("plugin", "CheckPlugin", TargetKind.OptionalHosts, AddressFamily.Unspecified, PluginOptions.Read,
+            o => new PluginProbe(o.Command, o.WarningOk)),
     ];
 
     public async Task<ProbeResult> RunAsync(ProbeTarget target, CancellationToken cancellationToken)

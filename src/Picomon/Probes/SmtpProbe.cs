@@ -1,30 +1,30 @@
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace Picomon.Probes;
+
+/// <summary>The options of <c>smtp4</c>/<c>smtp6</c>: <c>from-addr</c>, <c>command</c>, <c>response</c>, <c>port</c>.
+/// A line break in <c>from-addr</c> or <c>command</c> would smuggle extra SMTP commands into the conversation.</summary>
+public sealed record SmtpOptions(string FromAddr, string? Command, Pattern Response, int Port) : CheckOptions
+{
+    public static SmtpOptions Read(OptionReader r) =>
+        new(r.ValidatedText("from-addr", SingleLine, "picomon@localhost.local"), r.ValidatedText("command", SingleLine),
+            r.Pattern("response", "^250"), r.Port("port", 25));
+
+    private static string? SingleLine(string text) =>
+        text.AsSpan().IndexOfAny('\r', '\n') >= 0 ? "must be a single line" : null;
+}
 
 /// <summary><c>smtp4</c>/<c>smtp6</c>: speaks SMTP by hand — greeting, EHLO (HELO fallback),
 /// MAIL FROM, the optional <c>command</c> whose reply must match <c>response</c>, QUIT — so a failure
 /// names the step that failed. Every reply is read line by line under one <see cref="ProbeNet.ReadCap"/> budget.</summary>
-public sealed class SmtpProbe(CheckOptions options) : IProbe
+public sealed class SmtpProbe(SmtpOptions options) : IProbe
 {
-    public const string DefaultFrom = "picomon@localhost.local";
-    public const string DefaultResponse = "^250";
-
-    private static readonly OptionSpec[] Options =
-    [
-        OptionSpec.ValidatedText("from-addr", SingleLine, DefaultFrom),
-        OptionSpec.ValidatedText("command", SingleLine),
-        OptionSpec.Pattern("response", defaultValue: DefaultResponse),
-        OptionSpec.Port("port", defaultValue: 25),
-    ];
-
     public static IReadOnlyList<CheckType> Types { get; } =
     [
-        new("smtp4", "CheckSMTP4", TargetKind.Hosts, AddressFamily.InterNetwork, Options, o => new SmtpProbe(o)),
-        new("smtp6", "CheckSMTP6", TargetKind.Hosts, AddressFamily.InterNetworkV6, Options, o => new SmtpProbe(o)),
+        CheckType.Of("smtp4", "CheckSMTP4", TargetKind.Hosts, AddressFamily.InterNetwork, SmtpOptions.Read, o => new SmtpProbe(o)),
+        CheckType.Of("smtp6", "CheckSMTP6", TargetKind.Hosts, AddressFamily.InterNetworkV6, SmtpOptions.Read, o => new SmtpProbe(o)),
     ];
 
     private static readonly Lazy<string> LocalName = new(() =>
@@ -33,18 +33,9 @@ public sealed class SmtpProbe(CheckOptions options) : IProbe
         return ip.DomainName is { Length: > 0 } domain && !ip.HostName.Contains('.') ? $"{ip.HostName}.{domain}" : ip.HostName;
     });
 
-    private readonly string _from = options.Text("from-addr") ?? DefaultFrom;
-    private readonly string? _command = options.Text("command");
-    private readonly Regex _response = options.Pattern("response") ?? new Regex(DefaultResponse, RegexOptions.Multiline);
-    private readonly int _port = options.Integer("port") ?? 25;
-
-    // A line break would let the option smuggle extra SMTP commands into the conversation.
-    private static string? SingleLine(string text) =>
-        text.AsSpan().IndexOfAny('\r', '\n') >= 0 ? "must be a single line" : null;
-
     public async Task<ProbeResult> RunAsync(ProbeTarget target, CancellationToken cancellationToken)
     {
-        var (socket, error) = await ProbeNet.ConnectAsync(target, _port, cancellationToken);
+        var (socket, error) = await ProbeNet.ConnectAsync(target, options.Port, cancellationToken);
         if (socket is null) return ProbeResult.Fail(error!);
         await using var stream = new NetworkStream(socket, ownsSocket: true);
         var session = new Session(stream, cancellationToken);
@@ -77,14 +68,14 @@ public sealed class SmtpProbe(CheckOptions options) : IProbe
         }
         else if (ehlo.Code != 250) return $"EHLO rejected: {ehlo.Shown}";
 
-        var mail = await session.CommandAsync($"MAIL FROM:<{_from}>", "MAIL FROM");
+        var mail = await session.CommandAsync($"MAIL FROM:<{options.FromAddr}>", "MAIL FROM");
         if (mail.Failure is { } f4) return f4;
         if (mail.Code != 250) return $"MAIL FROM rejected: {mail.Shown}";
 
-        if (_command is null) return null;
-        var reply = await session.CommandAsync(_command, $"'{_command}'");
+        if (options.Command is not { } command) return null;
+        var reply = await session.CommandAsync(command, $"'{command}'");
         if (reply.Failure is { } f5) return f5;
-        return _response.IsMatch(reply.Text) ? null : $"reply to '{_command}' does not match '{_response}': {reply.Shown}";
+        return options.Response.Regex.IsMatch(reply.Text) ? null : $"reply to '{command}' does not match '{options.Response}': {reply.Shown}";
     }
 
     /// <summary>A reply: its code (null when the first line does not start with one), all its lines, and,

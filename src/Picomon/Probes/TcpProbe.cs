@@ -5,12 +5,17 @@ using System.Text.RegularExpressions;
 
 namespace Picomon.Probes;
 
+/// <summary>The options of <c>tcp4</c>/<c>tcp6</c>: <c>port</c> (required), <c>send</c>, <c>expect</c>.</summary>
+public sealed record TcpOptions(int Port, string? Send, Pattern? Expect) : CheckOptions
+{
+    public static TcpOptions Read(OptionReader r) => new(r.RequiredPort("port"), r.Text("send"), r.Pattern("expect"));
+}
+
 /// <summary>The <c>tcp4</c>/<c>tcp6</c> check: a TCP connection to <c>port</c> is accepted; with <c>send</c>
 /// that text is written, and with <c>expect</c> the reply must match the regex. Also owns the capped
 /// read-until-match loop and the reply excerpt that the other line-protocol probes share.</summary>
 public sealed class TcpProbe(int port, string? send, Regex? expect) : IProbe
 {
-
     public static IReadOnlyList<CheckType> Types { get; } =
     [
         Entry("tcp4", "CheckTCP4", AddressFamily.InterNetwork),
@@ -18,9 +23,7 @@ public sealed class TcpProbe(int port, string? send, Regex? expect) : IProbe
     ];
 
     private static CheckType Entry(string name, string mailName, AddressFamily family) =>
-        new(name, mailName, TargetKind.Hosts, family,
-            [OptionSpec.Port("port", required: true), OptionSpec.Text("send"), OptionSpec.Pattern("expect")],
-            o => new TcpProbe(o.Integer("port")!.Value, o.Text("send"), o.Pattern("expect")));
+        CheckType.Of(name, mailName, TargetKind.Hosts, family, TcpOptions.Read, o => new TcpProbe(o.Port, o.Send, o.Expect?.Regex));
 
     public async Task<ProbeResult> RunAsync(ProbeTarget target, CancellationToken cancellationToken)
     {

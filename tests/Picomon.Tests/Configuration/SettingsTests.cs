@@ -1,6 +1,8 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using DnsClient;
 using Picomon.Configuration;
+using Picomon.Probes;
 
 namespace Picomon.Tests.Configuration;
 
@@ -35,6 +37,19 @@ public class SettingsTests
         Assert.Equal(TimeSpan.Zero, e.ReportEvery);
         Assert.Equal("[DOMAIN] Picomon error report", e.ReportSubject);
         Assert.Equal("[DOMAIN] Picomon stopped", e.WatchdogSubject);
+    }
+
+    [Fact]
+    public void The_shipped_sample_sets_every_setting_to_its_reference_default()
+    {
+        var sample = ConfigLoader.Load(null);
+        var defaults = Load("");
+        Assert.Equal(defaults with
+        {
+            Source = sample.Source, Hosts = sample.Hosts, Checks = sample.Checks,
+            Emails = defaults.Emails with { To = sample.Emails.To },
+        }, sample);
+        Assert.Empty(sample.Emails.To);
     }
 
     [Fact]
@@ -113,7 +128,7 @@ public class SettingsTests
         Assert.Equal(["dns-zone/example.net", "dns-zone/example.org"], s.Checks.Select(c => c.Id));
         Assert.Equal("zone 'example.net'", s.Checks[0].Target.Name);
         Assert.Equal("example.net", s.Checks[0].Target.Zone);
-        Assert.Equal(4, s.Checks[0].Options.Integer("ip-version"));
+        Assert.Equal(new DnsZoneOptions(4, null), s.Checks[0].Options);
     }
 
     [Fact]
@@ -132,7 +147,7 @@ public class SettingsTests
         var check = Assert.Single(s.Checks);
         Assert.Equal("plugin/check_dummy", check.Id);
         Assert.Null(check.Target.Address);
-        Assert.Equal(["/usr/lib/nagios/plugins/check_dummy", "0"], check.Options.TextList("command"));
+        Assert.Equal(["/usr/lib/nagios/plugins/check_dummy", "0"], Assert.IsType<PluginOptions>(check.Options).Command);
     }
 
     [Fact]
@@ -153,12 +168,60 @@ public class SettingsTests
     }
 
     [Fact]
-    public void Type_options_get_their_defaults()
+    public void Each_type_reads_its_options_record_with_the_defaults_of_the_spec()
     {
-        var s = Load("""picomon.checks = [ { type = smtp4, hosts = ["127.0.0.1"] }, { type = https4, hosts = ["127.0.0.1"] } ]""");
-        Assert.Equal(25, s.Checks[0].Options.Integer("port"));
-        Assert.Equal("picomon@localhost.local", s.Checks[0].Options.Text("from-addr"));
-        Assert.Equal(443, s.Checks[1].Options.Integer("port"));
+        var s = Load("""
+            picomon.checks = [
+              { type = [ping4, http4, https4, smtp4, dns-rec4, openvpn4, jabber4], hosts = ["127.0.0.1"] }
+              { type = dns-zone, zones = ["example.org"] }
+              { type = tcp4, hosts = ["127.0.0.1"], port = 22 }
+              { type = [plugin, exec], command = [check_dummy, "0"] }
+            ]
+            """);
+        var command = new ValueList<string>(["check_dummy", "0"]);
+        Assert.Equal<CheckOptions>(
+            [
+                NoOptions.Instance,
+                new HttpOptions(Status: null, Vhost: null, Expected: null, Url: "/", Port: 80, CertMinDays: null),
+                new HttpOptions(Status: null, Vhost: null, Expected: null, Url: "/", Port: 443, CertMinDays: null),
+                new SmtpOptions(FromAddr: "picomon@localhost.local", Command: null, Response: new Pattern("^250"), Port: 25),
+                new DnsRecursiveOptions(Query: ".", Record: QueryType.NS, Port: 53),
+                new OpenVpnOptions(Port: 1194),
+                new JabberOptions(Port: 5222),
+                new DnsZoneOptions(IpVersion: 0, Resolver: null),
+                new TcpOptions(Port: 22, Send: null, Expect: null),
+                new PluginOptions(command, WarningOk: false),
+                new ExecOptions(command, Pattern: null),
+            ],
+            s.Checks.Select(c => c.Options));
+    }
+
+    [Fact]
+    public void Options_as_written_are_read_into_the_types_record()
+    {
+        var s = Load("""
+            picomon.checks = [
+              { type = https6, hosts = ["::1"], status = 302, vhost = "www.example.org", string = "ok", url = "/health",
+                port = 8443, cert-min-days = 14 }
+              { type = smtp6, hosts = ["::1"], from-addr = "mon@example.org", command = "VRFY root", response = "^2", port = 587 }
+              { type = dns-rec6, hosts = ["::1"], query = "example.org", record = mx, port = 5353 }
+              { type = dns-zone, zones = ["example.org"], ip-version = 6, resolver = "[::1]:5353" }
+              { type = tcp6, hosts = ["::1"], port = 6379, send = "PING", expect = "PONG" }
+              { type = plugin, command = check_dummy, warning-ok = true }
+              { type = exec, command = ["/bin/true"], pattern = "^$" }
+            ]
+            """);
+        Assert.Equal<CheckOptions>(
+            [
+                new HttpOptions(302, "www.example.org", "ok", "/health", 8443, 14),
+                new SmtpOptions("mon@example.org", "VRFY root", new Pattern("^2"), 587),
+                new DnsRecursiveOptions("example.org", QueryType.MX, 5353),
+                new DnsZoneOptions(6, "[::1]:5353"),
+                new TcpOptions(6379, "PING", new Pattern("PONG")),
+                new PluginOptions(new ValueList<string>(["check_dummy"]), true),
+                new ExecOptions(new ValueList<string>(["/bin/true"]), new Pattern("^$")),
+            ],
+            s.Checks.Select(c => c.Options));
     }
 
     [Fact]
@@ -172,6 +235,9 @@ public class SettingsTests
         var changed = Load(text.Replace("^SSH-", "^SSH-2"));
         Assert.NotEqual(Load(text).Checks[0], changed.Checks[0]);
         Assert.Equal(Load(text).Checks[1], changed.Checks[1]);
+        var longerCommand = Load(text.Replace("\"0\"]", "\"0\", \"-v\"]"));
+        Assert.Equal(Load(text).Checks[0], longerCommand.Checks[0]);
+        Assert.NotEqual(Load(text).Checks[1], longerCommand.Checks[1]);
     }
 
     [Fact]

@@ -18,5 +18,5 @@ internal static class MailFixtures
     /// <summary><c>smtp4/mx</c> on "mail.example.org", every 1 tick, error-every 5 ticks.</summary>
     public static CheckDefinition Check(string id = "smtp4/mx", string targetName = "mail.example.org") =>
         new(id, CheckTypes.Find("smtp4")!, new ProbeTarget("mx", targetName, "192.0.2.25", AddressFamily.InterNetwork),
-            Every: 1, ErrorEvery: 5, Retry: 2, Timeout: TimeSpan.FromSeconds(2), CheckOptions.Empty);
+            Every: 1, ErrorEvery: 5, Retry: 2, Timeout: TimeSpan.FromSeconds(2), NoOptions.Instance);
 }

@@ -36,8 +36,7 @@ public class DnsRecursiveProbeTests
     {
         var port = DnsmasqServer.FreePort();
         await using var dns = await DnsmasqServer.StartAsync("127.0.0.2", port, Answers);
-        var probe = (DnsRecursiveProbe)DnsRecursiveProbe.Types[0].CreateProbe(
-            CheckOptions.Of(("query", "."), ("record", "NS"), ("port", port)));
+        var probe = OptionValues.Probe("dns-rec4", ("port", port));
         Assert.Equal(ProbeResult.Fail("REFUSED for . NS"), await probe.RunAsync(Target("127.0.0.2", AddressFamily.InterNetwork), default));
     }
 
@@ -78,9 +77,6 @@ public class DnsRecursiveProbeTests
     {
         Assert.Equal(["dns-rec4/CheckDNSRec4/InterNetwork", "dns-rec6/CheckDNSRec6/InterNetworkV6"],
             DnsRecursiveProbe.Types.Select(t => $"{t.Name}/{t.MailName}/{t.Family}"));
-        var defaults = DnsRecursiveProbe.Types[0].Options.ToDictionary(o => o.Name, o => o.Default);
-        Assert.Equal(".", defaults["query"]);
-        Assert.Equal("NS", defaults["record"]);
-        Assert.Equal(53, defaults["port"]);
+        Assert.Equal(new DnsRecursiveOptions(".", QueryType.NS, 53), OptionValues.Read(DnsRecursiveProbe.Types[0]));
     }
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Picomon.Configuration.Hocon;
 using Picomon.Probes;
 using Picomon.Tests.Support;
 
@@ -118,7 +117,7 @@ public class DnsZoneProbeTests
     [InlineData("::1", "::1", 53)]
     public void Parses_a_resolver_as_host_and_port(string text, string host, int port)
     {
-        Assert.Equal((host, port), Picomon.Configuration.HostPort.TryParse(text, 53));
+        Assert.Equal((host, port), HostPort.TryParse(text, 53));
     }
 
     [Theory]
@@ -134,9 +133,7 @@ public class DnsZoneProbeTests
     [InlineData("dns example")]
     public void Rejects_a_malformed_resolver_at_load_time(string text)
     {
-        var spec = DnsZoneProbe.Types[0].Options.Single(o => o.Name == "resolver");
-        var (value, error) = spec.Parse(new HoconScalar(new SourceLocation("test.conf", 1), HoconScalarKind.String, text, true));
-        Assert.Null(value);
-        Assert.Equal($"must be host[:port] (an IPv6 address as [::1]:53), got '{text}'", error);
+        var error = Assert.Throws<ArgumentException>(() => OptionValues.Read(DnsZoneProbe.Types[0], ("resolver", text)));
+        Assert.Equal($"option resolver = {text}: must be host[:port] (an IPv6 address as [::1]:53), got '{text}'", error.Message);
     }
 }

@@ -15,7 +15,7 @@ public class HttpProbeTests : IAsyncLifetime
     public async Task DisposeAsync() => await _web.DisposeAsync();
 
     internal static IProbe Probe(string type, int port, params (string, object)[] options) =>
-        CheckTypes.Find(type)!.CreateProbe(CheckOptions.Of([("port", port), .. options]));
+        OptionValues.Probe(type, [("port", port), .. options]);
 
     internal static Task<ProbeResult> Run(IProbe probe, ProbeTarget? target = null, TimeSpan? timeout = null) =>
         ProbeRunner.RunAsync(probe, target ?? NetLoopback.V4(), timeout ?? Generous);
@@ -137,9 +137,9 @@ public class HttpProbeTests : IAsyncLifetime
     {
         Assert.Equal(["CheckHTTP4", "CheckHTTP6", "CheckHTTPS4", "CheckHTTPS6"],
             new[] { "http4", "http6", "https4", "https6" }.Select(t => CheckTypes.Find(t)!.MailName));
-        Assert.DoesNotContain(CheckTypes.Find("http4")!.Options, o => o.Name == "cert-min-days");
-        Assert.Equal(443, CheckTypes.Find("https6")!.Options.Single(o => o.Name == "port").Default);
-        Assert.Equal(80, CheckTypes.Find("http6")!.Options.Single(o => o.Name == "port").Default);
-        Assert.Equal("/", CheckTypes.Find("http4")!.Options.Single(o => o.Name == "url").Default);
+        Assert.Equal(["status", "vhost", "string", "url", "port"], CheckTypes.Find("http4")!.OptionNames);
+        Assert.Equal(["status", "vhost", "string", "url", "port", "cert-min-days"], CheckTypes.Find("https4")!.OptionNames);
+        Assert.Equal(new HttpOptions(null, null, null, "/", 443, null), OptionValues.Read(CheckTypes.Find("https6")!));
+        Assert.Equal(new HttpOptions(null, null, null, "/", 80, null), OptionValues.Read(CheckTypes.Find("http6")!));
     }
 }

@@ -164,7 +164,7 @@ public class HttpWireTests
         Assert.Equal("GET /a%20b?q=1 HTTP/1.1", lines[0]);
         Assert.Contains("Host: www.example.org", lines);
         Assert.Contains("Connection: close", lines);
-        Assert.Contains(lines, l => l.StartsWith("User-Agent: picomon/", StringComparison.Ordinal));
+        Assert.Contains($"User-Agent: picomon/{OptionValues.Version}", lines);
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public class JabberProbeTests(NetProsody prosody) : IClassFixture<NetProsody>
     private static readonly TimeSpan Short = TimeSpan.FromMilliseconds(700);
 
     private static Task<ProbeResult> Run(string type, int port, ProbeTarget target, TimeSpan? timeout = null) =>
-        ProbeRunner.RunAsync(CheckTypes.Find(type)!.CreateProbe(CheckOptions.Of(("port", port))), target, timeout ?? Generous);
+        ProbeRunner.RunAsync(OptionValues.Probe(type, ("port", port)), target, timeout ?? Generous);
 
     /// <summary>Reads the client's stream header (up to its closing <c>&gt;</c>), then answers.</summary>
     private static NetTcpServer FakeServer(string answer, Action<string>? received = null) =>
@@ -100,7 +100,7 @@ public class JabberProbeTests(NetProsody prosody) : IClassFixture<NetProsody>
     [Fact]
     public void Registers_jabber4_and_jabber6_with_port_5222_by_default()
     {
-        Assert.Equal(("CheckJabber4", 5222), (CheckTypes.Find("jabber4")!.MailName, CheckTypes.Find("jabber4")!.Options.Single().Default));
+        Assert.Equal(("CheckJabber4", new JabberOptions(5222)), (CheckTypes.Find("jabber4")!.MailName, OptionValues.Read(CheckTypes.Find("jabber4")!)));
         Assert.Equal(AddressFamily.InterNetworkV6, CheckTypes.Find("jabber6")!.Family);
     }
 }

@@ -10,7 +10,7 @@ public class OpenVpnProbeTests
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(10);
 
     private static Task<ProbeResult> Run(string type, int port, ProbeTarget target, TimeSpan? timeout = null) =>
-        ProbeRunner.RunAsync(CheckTypes.Find(type)!.CreateProbe(CheckOptions.Of(("port", port))), target, timeout ?? Generous);
+        ProbeRunner.RunAsync(OptionValues.Probe(type, ("port", port)), target, timeout ?? Generous);
 
     /// <summary>Answers datagrams after dropping the first <paramref name="drop"/>; records what it got.</summary>
     private static async Task<List<byte[]>> FakeServerAsync(UdpClient server, int drop, CancellationToken stop)
@@ -91,8 +91,8 @@ public class OpenVpnProbeTests
     [Fact]
     public void Registers_openvpn4_and_openvpn6_with_port_1194_by_default()
     {
-        Assert.Equal(("CheckOpenVPN6", AddressFamily.InterNetworkV6, 1194),
-            (CheckTypes.Find("openvpn6")!.MailName, CheckTypes.Find("openvpn6")!.Family, CheckTypes.Find("openvpn6")!.Options.Single().Default));
+        Assert.Equal(("CheckOpenVPN6", AddressFamily.InterNetworkV6, (CheckOptions)new OpenVpnOptions(1194)),
+            (CheckTypes.Find("openvpn6")!.MailName, CheckTypes.Find("openvpn6")!.Family, OptionValues.Read(CheckTypes.Find("openvpn6")!)));
         Assert.Equal("CheckOpenVPN4", CheckTypes.Find("openvpn4")!.MailName);
     }
 }

@@ -11,7 +11,7 @@ public class PingProbeTests
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 
     private static Task<ProbeResult> Ping(string type, ProbeTarget target) =>
-        ProbeRunner.RunAsync(CheckTypes.Find(type)!.CreateProbe(CheckOptions.Empty), target, Timeout);
+        ProbeRunner.RunAsync(OptionValues.Probe(type), target, Timeout);
 
     [Fact]
     public async Task Ping4_succeeds_on_the_IPv4_loopback()
@@ -65,6 +65,6 @@ public class PingProbeTests
             (CheckTypes.Find("ping4")!.MailName, CheckTypes.Find("ping4")!.Family, CheckTypes.Find("ping4")!.Targets));
         Assert.Equal(("CheckPing6", AddressFamily.InterNetworkV6),
             (CheckTypes.Find("ping6")!.MailName, CheckTypes.Find("ping6")!.Family));
-        Assert.Empty(CheckTypes.Find("ping6")!.Options);
+        Assert.Empty(CheckTypes.Find("ping6")!.OptionNames);
     }
 }

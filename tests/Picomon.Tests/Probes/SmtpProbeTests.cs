@@ -13,7 +13,7 @@ public sealed class SmtpProbeTests
     private static ProbeTarget Loopback => new("localhost", "localhost", "127.0.0.1", AddressFamily.InterNetwork);
 
     private static Task<ProbeResult> Run(int port, TimeSpan timeout, params (string, object)[] options) =>
-        ProbeRunner.RunAsync(new SmtpProbe(CheckOptions.Of([("port", port), .. options])), Loopback, timeout);
+        ProbeRunner.RunAsync(OptionValues.Probe("smtp4", [("port", port), .. options]), Loopback, timeout);
 
     /// <summary>A polite server that accepts everything, with replies overridable per command verb.</summary>
     private static SmtpScriptedServer Polite(string greeting = "220 test ready\r\n", Func<string, string?>? overrides = null) =>
@@ -175,7 +175,7 @@ public sealed class SmtpProbeTests
         var v6 = CheckTypes.Find("smtp6")!;
         Assert.Equal(("CheckSMTP4", AddressFamily.InterNetwork, TargetKind.Hosts), (v4.MailName, v4.Family, v4.Targets));
         Assert.Equal(("CheckSMTP6", AddressFamily.InterNetworkV6), (v6.MailName, v6.Family));
-        Assert.Equal(["from-addr", "command", "response", "port"], v4.Options.Select(o => o.Name));
-        Assert.Equal(25, v4.Options.Single(o => o.Name == "port").Default);
+        Assert.Equal(["from-addr", "command", "response", "port"], v4.OptionNames);
+        Assert.Equal(new SmtpOptions("picomon@localhost.local", null, new Pattern("^250"), 25), OptionValues.Read(v4));
     }
 }

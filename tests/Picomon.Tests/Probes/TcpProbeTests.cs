@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using System.Text.RegularExpressions;
 using Picomon.Probes;
 using Picomon.Tests.Support;
 
@@ -16,8 +15,8 @@ public class TcpProbeTests
     {
         var options = new List<(string, object)> { ("port", port) };
         if (send is not null) options.Add(("send", send));
-        if (expect is not null) options.Add(("expect", new Regex(expect, RegexOptions.Multiline)));
-        return CheckTypes.Find("tcp4")!.CreateProbe(CheckOptions.Of([.. options]));
+        if (expect is not null) options.Add(("expect", expect));
+        return OptionValues.Probe("tcp4", [.. options]);
     }
 
     private static Task<ProbeResult> Run(IProbe probe, TimeSpan timeout, ProbeTarget? target = null) =>
@@ -34,7 +33,7 @@ public class TcpProbeTests
     public async Task Tcp6_connects_to_the_IPv6_loopback()
     {
         await using var server = NetTcpServer.Silent(IPAddress.IPv6Loopback);
-        var probe = CheckTypes.Find("tcp6")!.CreateProbe(CheckOptions.Of(("port", server.Port)));
+        var probe = OptionValues.Probe("tcp6", ("port", server.Port));
         Assert.Equal(ProbeResult.Ok, await Run(probe, Generous, NetLoopback.V6()));
     }
 
@@ -128,7 +127,7 @@ public class TcpProbeTests
     {
         var type = CheckTypes.Find("tcp6")!;
         Assert.Equal("CheckTCP6", type.MailName);
-        Assert.Equal(["port", "send", "expect"], type.Options.Select(o => o.Name));
-        Assert.True(type.Options[0].Required);
+        Assert.Equal(["port", "send", "expect"], type.OptionNames);
+        Assert.Throws<ArgumentException>(() => OptionValues.Read(type, ("send", "x")));
     }
 }

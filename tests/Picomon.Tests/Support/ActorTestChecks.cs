@@ -10,7 +10,7 @@ namespace Picomon.Tests.Support;
 public static class ActorTestChecks
 {
     public static readonly CheckType TestType =
-        new("test", "CheckTest", TargetKind.Hosts, AddressFamily.InterNetwork, [], _ => new ControllableProbe());
+        CheckType.Of("test", "CheckTest", TargetKind.Hosts, AddressFamily.InterNetwork, NoOptions.Read, _ => new ControllableProbe());
 
     public static readonly EmailSettings Emails = new(
         ["ops@example.org"], "Picomon <picomon@mon.example.org>", "localhost", 25, TimeSpan.FromSeconds(60),
@@ -25,5 +25,5 @@ public static class ActorTestChecks
     public static CheckDefinition Check(
         string id = "test/host", int every = 1, int errorEvery = 1, int retry = 1, TimeSpan? timeout = null) =>
         new(id, TestType, new ProbeTarget("host", "host", "127.0.0.1", AddressFamily.InterNetwork),
-            every, errorEvery, retry, timeout ?? TimeSpan.FromMinutes(10), CheckOptions.Empty);
+            every, errorEvery, retry, timeout ?? TimeSpan.FromMinutes(10), NoOptions.Instance);
 }

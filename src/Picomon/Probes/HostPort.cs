@@ -2,10 +2,12 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Picomon.Configuration;
+namespace Picomon.Probes;
 
 /// <summary>Parsing and checking of addresses written in the configuration: <c>host[:port]</c>
-/// endpoints (<c>[::1]:25</c> for IPv6) and host addresses (a literal IP or a DNS name).</summary>
+/// endpoints (<c>[::1]:25</c> for IPv6) and host addresses (a literal IP or a DNS name). Here, not in
+/// Configuration, because a probe option (dns-zone's <c>resolver</c>) is one of them and configuration depends
+/// on the probes, never the reverse.</summary>
 public static class HostPort
 {
     /// <summary>Splits <c>host[:port]</c>; an IPv6 literal needs brackets when a port is given
