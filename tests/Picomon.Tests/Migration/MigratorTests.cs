@@ -1,3 +1,4 @@
+using Picomon.Probes;
 using Microsoft.Extensions.Logging;
 using Picomon.Configuration;
 using Picomon.Migration;
@@ -64,19 +65,19 @@ public class MigratorTests
         ], settings.Checks.Select(c => (c.Id, c.Every, c.ErrorEvery, c.Retry, c.Timeout.TotalSeconds)));
 
         var check = settings.Checks.ToDictionary(c => c.Id);
-        Assert.Equal(4, check["dns-zone/example.net"].Options.Integer("ip-version"));
+        Assert.Equal(4, ((DnsZoneOptions)check["dns-zone/example.net"].Options).IpVersion);
         Assert.Equal("zone 'example.org'", check["dns-zone/example.org"].Target.Name);
         Assert.Equal("resolver", check["dns-rec6/resolver6"].Target.Name);
         Assert.Equal("www.example.org", check["http6/web"].Target.Name);
-        Assert.Equal((302, "www.example.org"), (check["http4/web"].Options.Integer("status"), check["http4/web"].Options.Text("vhost")));
-        var page = check["http6/web-2"].Options;
-        Assert.Equal(("hello world", "/summary/router-edge/ipv4"), (page.Text("string"), page.Text("url")));
-        Assert.Equal(200, check["https4/web"].Options.Integer("status"));
+        Assert.Equal((302, "www.example.org"), (((HttpOptions)check["http4/web"].Options).Status, ((HttpOptions)check["http4/web"].Options).Vhost));
+        var page = (HttpOptions)check["http6/web-2"].Options;
+        Assert.Equal(("hello world", "/summary/router-edge/ipv4"), (page.Expected, page.Url));
+        Assert.Equal(200, ((HttpOptions)check["https4/web"].Options).Status);
         foreach (var (id, response) in new[] { ("smtp4/mx1", "(250)"), ("smtp6/mx1-2", "554") })
         {
-            var smtp = check[id].Options;
+            var smtp = (SmtpOptions)check[id].Options;
             Assert.Equal(("picomon@example.com", "RCPT TO: postmaster@example.net", response),
-                         (smtp.Text("from-addr"), smtp.Text("command"), smtp.Pattern("response")!.ToString()));
+                         (smtp.FromAddr, smtp.Command, smtp.Response.ToString()));
         }
         Assert.Equal(("198.51.100.2", "edge 2"), (check["ping4/edge-2"].Target.Address, check["ping4/edge-2"].Target.Name));
         Assert.Equal(("2001:db8::25", "192.0.2.25/2001:db8::25"), (check["smtp6/mx1"].Target.Address, check["smtp6/mx1"].Target.Name));
