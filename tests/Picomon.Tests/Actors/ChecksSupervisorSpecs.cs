@@ -3,6 +3,7 @@ using Akka.TestKit;
 using Picomon.Actors;
 using Picomon.Mail;
 using Picomon.Configuration;
+using Picomon.State;
 using Picomon.Tests.Support;
 using Xunit.Abstractions;
 using static Picomon.Actors.StateAggregator;
@@ -131,11 +132,12 @@ public sealed class ChecksSupervisorSpecs : ActorSpec
     public async Task A_restarted_check_in_error_stays_in_error_without_a_second_problem()
     {
         var mailer = CreateTestProbe("mailer");
-        var aggregator = Sys.ActorOf(StateAggregator.Props(mailer, ActorTestChecks.Alerting(Tick)), "aggregator");
+        var store = new MemoryStateStore();
+        var aggregator = Sys.ActorOf(StateAggregator.Props(store, mailer, ActorTestChecks.Alerting()), "aggregator");
         var check = Checks(1)[0];
         var (_, children) = await StartAsync([check], aggregator);
         (await _probes[check.Id].NextRunAsync()).Fail("Connection refused");
-        var problem = (await mailer.ExpectMsgAsync<Mailer.Send>()).Mail;
+        var problem = await DeliveredMailAsync(mailer, store);
         Assert.Equal(MailKind.Problem, problem.Kind);
 
         children[0].Tell(Kill.Instance);
@@ -145,8 +147,18 @@ public sealed class ChecksSupervisorSpecs : ActorSpec
         (await _probes[check.Id].NextRunAsync()).Succeed();
 
         // One Problem mail only, and the OK mail answers it: the restarted check resumed in error.
-        var recovery = (await mailer.ExpectMsgAsync<Mailer.Send>()).Mail;
+        var recovery = await DeliveredMailAsync(mailer, store);
         Assert.Equal((MailKind.Recovery, problem.MessageId), (recovery.Kind, recovery.InReplyTo));
+        Assert.Equal(0, store.Outbox.Count);
+    }
+
+    private static async Task<OutgoingMail> DeliveredMailAsync(TestProbe mailer, MemoryStateStore store)
+    {
+        await mailer.ExpectMsgAsync<Mailer.Deliver>();
+        var mail = store.Outbox.Peek();
+        Assert.NotNull(mail);
+        store.Outbox.MarkSent(mail);
+        return mail;
     }
 
     [Fact]
