@@ -3,7 +3,7 @@ using Picomon.Checks;
 namespace Picomon.Notifications;
 
 /// <summary>What happened to which incident, independent of how it is delivered: a mail is one rendering of
-/// it (<see cref="Mail.MailComposer.Render"/>). Plain data (strings, numbers, times, enums), so that it can be
+/// it (MailComposer.Render), a webhook body would be another. Plain data (strings, numbers, times, enums), so that it can be
 /// stored as it is.</summary>
 /// <param name="Incident">The incident's durable id, <c>CHECK#N</c> (<see cref="Checks.Incident.Id"/>).</param>
 /// <param name="CheckType">The check type's name in mails: <c>CheckHTTP4</c>.</param>
