@@ -3,8 +3,8 @@ using Picomon.Checks;
 namespace Picomon.Notifications;
 
 /// <summary>What happened to which incident, independent of how it is delivered: a mail is one rendering of
-/// it (MailComposer.Render), a webhook body would be another. Plain data (strings, numbers, times, enums), so that it can be
-/// stored as it is.</summary>
+/// it (MailComposer.Render), a webhook body would be another. Plain data (strings, numbers, times, enums), so
+/// that it can be stored as it is.</summary>
 /// <param name="Incident">The incident's durable id, <c>CHECK#N</c> (<see cref="Checks.Incident.Id"/>).</param>
 /// <param name="CheckType">The check type's name in mails: <c>CheckHTTP4</c>.</param>
 /// <param name="Target">The target's human-readable name.</param>
