@@ -78,6 +78,7 @@ public class AlertMailTests
         var ok = smtp.Messages.Single(m => m.Message.Subject == OkSubject).Message;
         Assert.Equal(problem.MessageId, ok.InReplyTo);
         Assert.Equal(problem.MessageId, Assert.Single(ok.References));
+        Assert.Equal(["http4/web#1", "http4/web#1"], new[] { problem, ok }.Select(m => m.Headers["X-Picomon-Incident"]));
         Assert.Matches(@"^Check http4/web \(CheckHTTP4 on web-name\):\nrecovered after 0:00:\d\d \(\d+ retr(y|ies)\)\.\n$", Body(ok));
 
         // Nothing in error for longer than report.every: no more mail.

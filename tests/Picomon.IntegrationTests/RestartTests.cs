@@ -55,6 +55,7 @@ public sealed class RestartTests : IDisposable
         Assert.Equal("[DOMAIN] OK: CheckExec on the flag", alerts[1].Subject);
         Assert.Equal(alerts[0].MessageId, alerts[1].InReplyTo);
         Assert.Equal(alerts[0].MessageId, Assert.Single(alerts[1].References));
+        Assert.Equal(["flip#1", "flip#1"], alerts.Select(m => m.Headers["X-Picomon-Incident"]));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using Picomon.Checks;
 using Picomon.Configuration;
 using Picomon.Probes;
 using Picomon.Scheduling;
@@ -54,7 +55,7 @@ public sealed class CheckActor : UntypedActor
         LoadStats? load)
     {
         (_check, _probe, _aggregator, _firstRunDelay, _load) = (check, probe, aggregator, firstRunDelay, load);
-        _machine = new CheckStateMachine(check, baseTick);
+        _machine = new CheckStateMachine(check.Interval(baseTick), check.ErrorInterval(baseTick), check.Retry);
     }
 
     // By reflection: the lambda form compiles an expression per actor (~1 KB of native memory, ~1 ms of CPU each).
@@ -178,14 +179,15 @@ public sealed class CheckActor : UntypedActor
         _inFlight = false;
         var now = Now;
         var intervalBefore = _machine.Interval;
-        var transition = _machine.Apply(completed.Result, now);
+        var result = completed.Result;
+        var transition = _machine.Apply(_check.Id, result.Success, result.Message, now);
         if (_stopping) Context.Stop(Self);
         else if (_machine.Interval != intervalBefore) Regrid(now);
 
         // Told last, once the schedule is settled; the transition before the run, so the aggregator's row
         // has its new status before the run's details arrive.
-        if (transition is not null) _aggregator.Tell(transition);
-        _aggregator.Tell(new CheckRan(_check.Id, completed.Result.Success, completed.Result.Message,
+        if (transition is not null) _aggregator.Tell(new CheckChanged(_check, transition));
+        _aggregator.Tell(new CheckRan(_check.Id, result.Success, result.Message,
             completed.StartedAt, now - completed.StartedAt, _machine.Status, _machine.ConsecutiveFailures));
     }
 

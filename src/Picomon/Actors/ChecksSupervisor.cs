@@ -7,10 +7,16 @@ using Picomon.Scheduling;
 namespace Picomon.Actors;
 
 /// <summary>Parent of the check actors: creates one per check, its first run spread evenly over the first
-/// base tick, restarts a crashed check alone, fans out "run all now" (SIGUSR1) and the graceful stop
-/// (SPEC §7: start no new runs, let running ones finish or time out). Its <see cref="LoadMonitor"/> child
-/// reports, once a minute, runs that started late or were skipped.</summary>
-public sealed class ChecksSupervisor : ReceiveActor
+/// base tick, restarts a crashed check alone after a growing delay, fans out "run all now" (SIGUSR1) and the
+/// graceful stop (SPEC §7: start no new runs, let running ones finish or time out). Its
+/// <see cref="LoadMonitor"/> child reports, once a minute, runs that started late or were skipped.</summary>
+/// <remarks>The backoff is kept here rather than by Akka's <c>BackoffSupervisor</c>, which puts an actor of its
+/// own between the parent and each child. Measured (Akka 1.5.74, 20,000 idle children, managed heap): 1.95 KB
+/// a child alone, 4.9 KB behind a <c>BackoffSupervisor</c> — ~290 MB more at 100,000 checks, for what only a
+/// broken check needs. Here the strategy stops a crashed check, and this actor re-creates it on its own timer:
+/// only a check that crashed has an entry in the <see cref="RestartBackoff"/>, and only one waiting for its
+/// restart has a timer.</remarks>
+public sealed class ChecksSupervisor : ReceiveActor, IWithTimers
 {
     /// <summary>Every check runs now and restarts its schedule from now.</summary>
     public sealed class RunAllNow
@@ -38,11 +44,17 @@ public sealed class ChecksSupervisor : ReceiveActor
 
     public sealed record Reconfigured(int Unchanged, int Changed, int Added, int Removed);
 
+    /// <summary>The timer's message (and key) for the restart of a crashed check.</summary>
+    private sealed record RestartDue(string Id);
+
     private readonly HashSet<IActorRef> _running = [];
     private readonly Dictionary<string, (CheckDefinition Check, IActorRef Child)> _children = new(StringComparer.Ordinal);
     // Replacements waiting for the old actor of the same id (and name) to be gone.
     private readonly Dictionary<IActorRef, CheckDefinition> _replacing = [];
     private readonly List<IActorRef> _stopRequesters = [];
+    // Crashed checks waiting for their restart, a timer each.
+    private readonly Dictionary<string, CheckDefinition> _waiting = new(StringComparer.Ordinal);
+    private readonly RestartBackoff _backoff = new();
     private readonly Func<CheckDefinition, IProbe> _probeFactory;
     private readonly IActorRef _aggregator;
     private readonly LoadStats _load;
@@ -69,12 +81,46 @@ public sealed class ChecksSupervisor : ReceiveActor
         });
         Receive<StopChecks>(_ => OnStopChecks());
         Receive<Reconfigure>(OnReconfigure);
-        Receive<Terminated>(t =>
+        Receive<Terminated>(OnTerminated);
+        Receive<RestartDue>(due =>
         {
-            _running.Remove(t.ActorRef);
-            if (_replacing.Remove(t.ActorRef, out var replacement) && !_stopping) Start(replacement, 0, 1);
-            ReplyIfStopped();
+            if (_stopping || !_waiting.Remove(due.Id, out var check)) return;
+            _log.Info("{0}: restarting the check", due.Id);
+            Start(check, 0, 1);
         });
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    private void OnTerminated(Terminated t)
+    {
+        _running.Remove(t.ActorRef);
+        if (_replacing.Remove(t.ActorRef, out var replacement))
+        {
+            if (!_stopping) Start(replacement, 0, 1);
+        }
+        // A check still current was not asked to stop: the strategy stopped it after a crash.
+        else if (!_stopping && CurrentCheck(t.ActorRef) is { } crashed) RestartLater(crashed);
+        ReplyIfStopped();
+    }
+
+    private CheckDefinition? CurrentCheck(IActorRef child) =>
+        _children.TryGetValue(Uri.UnescapeDataString(child.Path.Name), out var current) && current.Child.Equals(child)
+            ? current.Check : null;
+
+    private void RestartLater(CheckDefinition check)
+    {
+        var (delay, crashes) = _backoff.Crashed(check.Id, Context.System.Scheduler.Now);
+        _children.Remove(check.Id);
+        _waiting[check.Id] = check;
+        Timers.StartSingleTimer(new RestartDue(check.Id), new RestartDue(check.Id), delay);
+        _log.Warning("{0}: the check crashed ({1} in a row); restarting it in {2:0.###} s", check.Id, crashes, delay.TotalSeconds);
+    }
+
+    private void Forget(string id)
+    {
+        _backoff.Forget(id);
+        if (_waiting.Remove(id)) Timers.Cancel(new RestartDue(id));
     }
 
     /// <summary>Check i of N first runs at baseTick × i / N, so a thousand checks do not start in the same millisecond.</summary>
@@ -95,22 +141,29 @@ public sealed class ChecksSupervisor : ReceiveActor
         var tickChanged = update.BaseTick != _baseTick;
         _baseTick = update.BaseTick;
         var wanted = update.Checks.ToDictionary(c => c.Id, StringComparer.Ordinal);
-        var removed = _children.Keys.Where(id => !wanted.ContainsKey(id)).ToList();
+        var removed = _children.Keys.Concat(_waiting.Keys).Where(id => !wanted.ContainsKey(id)).ToList();
         foreach (var id in removed)
         {
-            Context.Stop(_children[id].Child);
-            _children.Remove(id);
+            if (_children.Remove(id, out var gone)) Context.Stop(gone.Child);
+            Forget(id);
         }
         var (unchanged, changed, added) = (0, 0, new List<CheckDefinition>());
         foreach (var check in update.Checks)
         {
-            if (!_children.TryGetValue(check.Id, out var current)) added.Add(check);
+            if (_waiting.TryGetValue(check.Id, out var waiting))
+            {
+                // Still waiting for its restart: it restarts with the new definition.
+                if (!tickChanged && waiting == check) unchanged++;
+                else (changed, _waiting[check.Id]) = (changed + 1, check);
+            }
+            else if (!_children.TryGetValue(check.Id, out var current)) added.Add(check);
             else if (!tickChanged && current.Check == check) unchanged++;
             else
             {
                 changed++;
                 Context.Stop(current.Child);
                 _children.Remove(check.Id);
+                _backoff.Forget(check.Id);
                 _replacing[current.Child] = check;
             }
         }
@@ -128,16 +181,17 @@ public sealed class ChecksSupervisor : ReceiveActor
         IActorRef aggregator, TimeSpan baseTick, LoadStats? load = null) =>
         Akka.Actor.Props.Create(() => new ChecksSupervisor(checks, probeFactory, aggregator, baseTick, load));
 
-    // The rule: a check that throws is restarted, alone, every time (no retry limit; the failure is logged).
-    // Nothing one check does may stop another check or the daemon, and a restarted check resumes its state
-    // from the aggregator. While stopping, a crashed check is stopped instead: it would only resume running.
+    // The rule: a check that throws is stopped (the failure is logged) and re-created alone after a backoff
+    // (RestartLater), every time, with no retry limit. Nothing one check does may stop another check or the
+    // daemon, a crashing check never restarts in a tight loop, and a restarted check resumes its state from
+    // the aggregator. While stopping, a crashed check stays stopped: it would only resume running.
     protected override SupervisorStrategy SupervisorStrategy() =>
-        new OneForOneStrategy(maxNrOfRetries: -1, withinTimeMilliseconds: -1,
-            _ => _stopping ? Directive.Stop : Directive.Restart, loggingEnabled: true);
+        new OneForOneStrategy(maxNrOfRetries: -1, withinTimeMilliseconds: -1, _ => Directive.Stop, loggingEnabled: true);
 
     private void OnStopChecks()
     {
         _stopping = true;
+        foreach (var id in _waiting.Keys.ToList()) Forget(id);
         _stopRequesters.Add(Sender);
         foreach (var child in _running) child.Tell(CheckActor.StopScheduling.Instance);
         ReplyIfStopped();

@@ -59,7 +59,7 @@ public sealed class ConfigReloader : ReceiveActor
         }
         WarnAboutRestartOnly(next);
         _targets.Aggregator.Tell(new StateAggregator.Retain(next.Checks.Select(c => c.Id).ToList()));
-        _targets.Aggregator.Tell(new StateAggregator.UpdateAlerting(new StateAggregator.Alerting(_composer, next.Emails, next.BaseTick)));
+        _targets.Aggregator.Tell(new StateAggregator.UpdateAlerting(new StateAggregator.Alerting(_composer, next.Emails)));
         _targets.Mailer.Tell(new Mailer.UpdateSettings(next.Emails));
         _targets.Reporter.Tell(new Reporter.UpdateSettings(next.Emails, next.Checks));
         _targets.Signals.Tell(new SignalListener.UpdateChecks(next.Checks));

@@ -6,18 +6,22 @@ using Picomon.Mail;
 
 namespace Picomon.Actors;
 
-/// <summary>The only code that speaks SMTP (SPEC §7). Owns the outbox (mails leave in order, one send at
-/// a time, off the actor thread), the one kept-alive connection (closed after <c>smtp-keepalive-timeout</c>
+/// <summary>The only code that speaks SMTP (SPEC §7). Sends what the outbox holds (mails leave in order, one
+/// send at a time, off the actor thread; the aggregator adds alert mails through the state store), the one kept-alive connection (closed after <c>smtp-keepalive-timeout</c>
 /// idle), the retry timer after a failure (a mail is never dropped: it stays first in line and is
 /// retried every <c>smtp-retry-timeout</c>), and the dead-letter list for mails refused with a 5xx.</summary>
 public sealed class Mailer : ReceiveActor, IWithTimers
 {
-    /// <param name="Acknowledge">Reply <see cref="Queued"/> once the mail is in the outbox (durably, with the
-    /// SQLite outbox): the aggregator saves a check's state only then, so a crash loses no alert.</param>
-    public sealed record Send(OutgoingMail Mail, bool Acknowledge = false);
+    /// <summary>Queues a mail (a report, the stop mail) at the end of the outbox and sends it in its turn.</summary>
+    public sealed record Send(OutgoingMail Mail);
 
-    /// <summary>The mail with this Message-ID is in the outbox.</summary>
-    public sealed record Queued(string MessageId);
+    /// <summary>Mails were put in the outbox by the aggregator (through the store, with the check state they
+    /// come from): send them in their turn.</summary>
+    public sealed class Deliver
+    {
+        public static readonly Deliver Instance = new();
+        private Deliver() { }
+    }
 
     /// <summary>Delivers what is queued within <paramref name="Within"/>; answered with <see cref="Flushed"/>.</summary>
     public sealed record Flush(TimeSpan Within);
@@ -55,9 +59,9 @@ public sealed class Mailer : ReceiveActor, IWithTimers
         Receive<Send>(m =>
         {
             _outbox.Enqueue(m.Mail);
-            if (m.Acknowledge) Sender.Tell(new Queued(m.Mail.MessageId));
             Pump();
         });
+        Receive<Deliver>(_ => Pump());
         Receive<UpdateSettings>(m => _settings = m.Settings);
         Receive<Flush>(OnFlush);
         Receive<FlushDeadline>(m => { if (_flushers.Remove(m.Id, out var who)) who.Tell(new Flushed(_outbox.Count)); });

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Picomon.Checks;
 using Picomon.Configuration;
 using Picomon.Mail;
 

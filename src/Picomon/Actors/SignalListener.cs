@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using Picomon.Checks;
 using Picomon.Configuration;
 using Picomon.Mail;
 

@@ -1,15 +1,19 @@
 using Akka.Actor;
 using Akka.Event;
+using Picomon.Checks;
 using Picomon.Configuration;
 using Picomon.Mail;
+using Picomon.Notifications;
+using Picomon.State;
 
 namespace Picomon.Actors;
 
 /// <summary>The single source of truth about checks: the state table (one <see cref="CheckState"/> per
-/// check that has reported), fed by every <see cref="CheckRan"/> and <see cref="CheckStateChanged"/>.
-/// Logs transitions, turns each Problem and recovery into one mail for the Mailer (remembering the
-/// Problem mail's Message-ID so that the OK mail threads to it), answers a restarting check with its
-/// last known state, and gives immutable snapshots.</summary>
+/// check that has reported), fed by every <see cref="CheckRan"/> and <see cref="CheckChanged"/>, and kept
+/// in the <see cref="IStateStore"/>. Logs transitions; turns each one into notifications
+/// (<see cref="TransitionNotifications"/>, the only place that decides them), renders them as mails and
+/// commits them with the check's new row in one write, then wakes the Mailer. Answers a restarting check
+/// with its last known state, and gives immutable snapshots.</summary>
 public sealed class StateAggregator : ReceiveActor
 {
     /// <summary>One probe run of a check, with the status it left the check in.</summary>
@@ -22,33 +26,9 @@ public sealed class StateAggregator : ReceiveActor
         CheckStatus Status,
         int ConsecutiveFailures);
 
-    /// <summary>A check changed status. Carries everything a Problem or OK mail needs.</summary>
-    /// <param name="At">When the run that caused it finished; for a recovery, when the error ended.</param>
-    /// <param name="Message">The failure message; for a transition to Ok, the last failure message
-    /// (what the check recovered from).</param>
-    /// <param name="ConsecutiveFailures">Failures in a row at the transition (for a transition to Ok,
-    /// the count that the success ended).</param>
-    /// <param name="ErrorSince">When the error began: equals <paramref name="At"/> on entering error, the
-    /// error's start on a recovery, null for transitions between Ok and Retrying.</param>
-    /// <param name="ErrorInterval">The check's error-every × base-tick (the "N retries" of a recovery mail).</param>
-    public sealed record CheckStateChanged(
-        CheckDefinition Check,
-        CheckStatus From,
-        CheckStatus To,
-        DateTimeOffset At,
-        string Message,
-        int ConsecutiveFailures,
-        DateTimeOffset? ErrorSince,
-        TimeSpan ErrorInterval)
-    {
-        public string Id => Check.Id;
-        /// <summary>Entering error: a Problem mail.</summary>
-        public bool IsProblem => To == CheckStatus.Error;
-        /// <summary>Leaving error: an OK mail.</summary>
-        public bool IsRecovery => From == CheckStatus.Error && To == CheckStatus.Ok;
-        /// <summary>How long the error lasted, for a recovery.</summary>
-        public TimeSpan? ErrorDuration => IsRecovery && ErrorSince is { } since ? At - since : null;
-    }
+    /// <summary>A check changed status: the state machine's <paramref name="Transition"/>, and the definition
+    /// its notifications name (type, target).</summary>
+    public sealed record CheckChanged(CheckDefinition Check, CheckTransition Transition);
 
     /// <summary>Asks for one check's last known state; the answer is a <see cref="CheckStatusReply"/>.</summary>
     public sealed record GetCheckStatus(string Id);
@@ -63,8 +43,8 @@ public sealed class StateAggregator : ReceiveActor
         private GetSnapshot() { }
     }
 
-    /// <summary>What alert mails need besides the transition: the composer, the mail settings and the base tick.</summary>
-    public sealed record Alerting(MailComposer Composer, EmailSettings Emails, TimeSpan BaseTick);
+    /// <summary>What alert mails need besides the notification: the composer and the mail settings.</summary>
+    public sealed record Alerting(MailComposer Composer, EmailSettings Emails);
 
     /// <summary>New mail settings (a reload): they apply to the next mail.</summary>
     public sealed record UpdateAlerting(Alerting Alerting);
@@ -73,41 +53,30 @@ public sealed class StateAggregator : ReceiveActor
     public sealed record Retain(IReadOnlyCollection<string> Ids);
 
     private readonly Dictionary<string, CheckState> _table = new(StringComparer.Ordinal);
-    private readonly Persistence? _persistence;
-    // A check whose transition produced a mail is saved only once the Mailer confirms that mail queued:
-    // saving first could lose the mail in a crash (the restarted check would believe it sent). So a crash
-    // in between resends at most that one mail, and never loses it.
-    private readonly Dictionary<string, string> _mailsInFlight = new(StringComparer.Ordinal); // Message-ID → check
-    private readonly Dictionary<string, int> _awaitingMail = new(StringComparer.Ordinal);      // check → mails in flight
+    private readonly IStateStore _store;
     private readonly IActorRef? _mailer;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private Alerting? _alerting;
 
-    /// <summary>Where the durable part of the table goes (SPEC §8): the rows restored at start, a save for
-    /// every row whose durable part changed, and the checks to keep after a reload.</summary>
-    public sealed record Persistence(
-        IReadOnlyList<CheckState> Restored, Action<CheckState> Save, Action<IReadOnlyCollection<string>> Retain);
-
-    public StateAggregator(IActorRef? mailer, Alerting? alerting, Persistence? persistence)
+    /// <param name="store">Where rows and alert mails are kept; the table starts from the rows it remembers.</param>
+    /// <param name="mailer">Told <see cref="Mailer.Deliver"/> once a transition's mails are in the outbox; with it or
+    /// <paramref name="alerting"/> null, transitions are only logged and saved.</param>
+    public StateAggregator(IStateStore store, IActorRef? mailer, Alerting? alerting)
     {
+        _store = store;
         _mailer = mailer;
         _alerting = alerting;
-        _persistence = persistence;
-        foreach (var row in persistence?.Restored ?? []) _table[row.Id] = row;
+        foreach (var row in store.LoadChecks()) _table[row.Id] = row.ToCheckState();
         Receive<UpdateAlerting>(u => _alerting = u.Alerting);
         Receive<Retain>(OnRetain);
-        Receive<Mailer.Queued>(OnQueued);
-        Receive<CheckStateChanged>(OnStateChanged);
+        Receive<CheckChanged>(OnChanged);
         Receive<CheckRan>(OnRan);
         Receive<GetCheckStatus>(q => Sender.Tell(new CheckStatusReply(q.Id, _table.GetValueOrDefault(q.Id))));
         Receive<GetSnapshot>(_ => Sender.Tell(TakeSnapshot()));
     }
 
-    /// <param name="mailer">Receives one <see cref="Mailer.Send"/> per Problem and recovery; with
-    /// <paramref name="alerting"/> null, transitions are only logged (as with <c>--one</c>-less tests).</param>
-    /// <param name="persistence">The durable store; null keeps the table in memory only.</param>
-    public static Props Props(IActorRef? mailer, Alerting? alerting, Persistence? persistence = null) =>
-        Akka.Actor.Props.Create(() => new StateAggregator(mailer, alerting, persistence));
+    public static Props Props(IStateStore store, IActorRef? mailer, Alerting? alerting) =>
+        Akka.Actor.Props.Create(() => new StateAggregator(store, mailer, alerting));
 
     /// <summary>An elapsed time as H:MM:SS, whole seconds (hours are not wrapped at 24).</summary>
     public static string FormatElapsed(TimeSpan elapsed)
@@ -120,72 +89,42 @@ public sealed class StateAggregator : ReceiveActor
     {
         var keep = retain.Ids.ToHashSet(StringComparer.Ordinal);
         foreach (var id in _table.Keys.Where(id => !keep.Contains(id)).ToList()) _table.Remove(id);
-        foreach (var id in _awaitingMail.Keys.Where(id => !keep.Contains(id)).ToList()) _awaitingMail.Remove(id);
-        _persistence?.Retain(retain.Ids);
+        _store.ForgetChecksExcept(retain.Ids);
     }
 
-    /// <summary>Every table write goes through here: the row is saved when its durable part changed
-    /// (a run that leaves an OK check OK costs no write).</summary>
-    private void Put(CheckState row)
+    private void OnChanged(CheckChanged changed)
     {
-        var before = _table.GetValueOrDefault(row.Id);
+        var (check, transition) = changed;
+        Log(transition);
+        var known = _table.TryGetValue(transition.CheckId, out var before);
+        before ??= CheckState.New(transition.CheckId, transition.From, transition.At);
+        var row = before.After(transition);
+        var mails = Render(TransitionNotifications.For(check, transition, row));
+        // The OK mail answers the Problem mail: its Message-ID is kept while the incident is open.
+        if (transition.IsProblem) row = row with { ProblemMessageId = mails.FirstOrDefault(m => m.Kind == MailKind.Problem)?.MessageId };
+        else if (transition.IsRecovery) row = row with { ProblemMessageId = null };
         _table[row.Id] = row;
-        if (_persistence is not null && !_awaitingMail.ContainsKey(row.Id) && (before is null || Durable(before) != Durable(row)))
-            _persistence.Save(row);
-    }
-
-    private void OnQueued(Mailer.Queued queued)
-    {
-        if (!_mailsInFlight.Remove(queued.MessageId, out var id)) return;
-        if (--_awaitingMail[id] > 0) return;
-        _awaitingMail.Remove(id);
-        if (_table.TryGetValue(id, out var row)) _persistence?.Save(row);
-    }
-
-    private static CheckState Durable(CheckState row) => row with { LastRun = null, LastDuration = null };
-
-    private void OnStateChanged(CheckStateChanged change)
-    {
-        if ((change.IsProblem || change.IsRecovery) && _mailer is not null && _alerting is not null)
-            _awaitingMail[change.Id] = _awaitingMail.GetValueOrDefault(change.Id) + 1;
-        var row = _table.GetValueOrDefault(change.Id) ?? NewRow(change.Id, change.To, change.At);
-        Put(row with
+        if (mails.Count == 0)
         {
-            Status = change.To,
-            Since = change.At,
-            ConsecutiveFailures = change.ConsecutiveFailures,
-            ErrorSince = change.To == CheckStatus.Error ? change.ErrorSince : null,
-        });
-
-        if (change.IsProblem)
-            _log.Warning("{0}: entered error: {1}", change.Id, change.Message);
-        else if (change.IsRecovery)
-            _log.Info("{0}: recovered after {1}", change.Id, FormatElapsed(change.ErrorDuration ?? TimeSpan.Zero));
-        else
-            _log.Debug("{0}: {1} -> {2}", change.Id, change.From, change.To);
-
-        if (change.IsProblem || change.IsRecovery) Alert(change);
-    }
-
-    private void Alert(CheckStateChanged change)
-    {
-        if (_mailer is null || _alerting is not { } a) return;
-        var row = _table[change.Id];
-        if (change.IsProblem)
-        {
-            var mail = a.Composer.Problem(a.Emails, change.Check, change.Message, change.At);
-            Put(row with { ProblemMessageId = mail.MessageId });
-            _mailsInFlight[mail.MessageId] = change.Id;
-            _mailer.Tell(new Mailer.Send(mail, Acknowledge: true));
+            if (!known || Durable(before) != Durable(row)) _store.SaveCheck(StoredCheck.From(row));
+            return;
         }
+        // One write: after a crash, the row that says "Problem sent" and the mail are both there, or neither.
+        _store.CommitTransition(StoredCheck.From(row), mails);
+        _mailer!.Tell(Mailer.Deliver.Instance);
+    }
+
+    private IReadOnlyList<OutgoingMail> Render(IReadOnlyList<Notification> notifications) =>
+        _mailer is null || _alerting is not { } a ? [] : notifications.Select(n => a.Composer.Render(a.Emails, n)).ToList();
+
+    private void Log(CheckTransition transition)
+    {
+        if (transition.IsProblem)
+            _log.Warning("{0}: entered error: {1}", transition.CheckId, transition.Message);
+        else if (transition.IsRecovery)
+            _log.Info("{0}: recovered after {1}", transition.CheckId, FormatElapsed(transition.ErrorDuration ?? TimeSpan.Zero));
         else
-        {
-            var mail = a.Composer.Recovery(a.Emails, change.Check, a.BaseTick, change.ErrorSince ?? change.At,
-                change.At, row.ProblemMessageId);
-            Put(row with { ProblemMessageId = null });
-            _mailsInFlight[mail.MessageId] = change.Id;
-            _mailer.Tell(new Mailer.Send(mail, Acknowledge: true));
-        }
+            _log.Debug("{0}: {1} -> {2}", transition.CheckId, transition.From, transition.To);
     }
 
     private void OnRan(CheckRan run)
@@ -193,14 +132,18 @@ public sealed class StateAggregator : ReceiveActor
         var finished = run.StartedAt + run.Duration;
         // A row normally exists (the transition, if any, comes first); if the table lost it, the run
         // itself says where the check stands.
-        var row = _table.GetValueOrDefault(run.Id) ?? NewRow(run.Id, run.Status, finished);
-        Put(row with
+        var known = _table.TryGetValue(run.Id, out var before);
+        before ??= CheckState.New(run.Id, run.Status, finished);
+        var row = before with
         {
             ConsecutiveFailures = run.ConsecutiveFailures,
             LastMessage = run.Message,
             LastRun = run.StartedAt,
             LastDuration = run.Duration,
-        });
+        };
+        _table[row.Id] = row;
+        // A run that leaves an OK check OK costs no write.
+        if (!known || Durable(before) != Durable(row)) _store.SaveCheck(StoredCheck.From(row));
 
         if (run.Success)
             _log.Debug("{0}: OK in {1:0} ms", run.Id, run.Duration.TotalMilliseconds);
@@ -209,8 +152,7 @@ public sealed class StateAggregator : ReceiveActor
                 run.Id, run.Status, run.ConsecutiveFailures, run.Duration.TotalMilliseconds, run.Message);
     }
 
-    private static CheckState NewRow(string id, CheckStatus status, DateTimeOffset since) =>
-        new(id, status, since, 0, "", status == CheckStatus.Error ? since : null, null, null, null);
+    private static CheckState Durable(CheckState row) => row with { LastRun = null, LastDuration = null };
 
     private StateSnapshot TakeSnapshot() =>
         new(Context.System.Scheduler.Now, _table.Values.OrderBy(r => r.Id, StringComparer.Ordinal).ToList());

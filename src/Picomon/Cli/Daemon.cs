@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Picomon.Actors;
+using Picomon.Checks;
 using Picomon.Configuration;
 using Picomon.Logging;
 using Picomon.Mail;
@@ -31,10 +32,10 @@ public static class Daemon
         var log = logs.CreateLogger("picomon");
         log.LogInformation("Picomon {Version} starting: config {Source}, {Count} checks, base tick {Tick}",
             App.Version, settings.Source, settings.Checks.Count, ConfigSummary.Format(settings.BaseTick));
-        StateStore store;
+        SqliteStateStore store;
         try
         {
-            store = StateStore.Open(settings.StateDir, e => log.LogError("{Message}", e), i => log.LogInformation("{Message}", i));
+            store = SqliteStateStore.Open(settings.StateDir, e => log.LogError("{Message}", e), i => log.LogInformation("{Message}", i));
         }
         catch (StateStoreException e)
         {
@@ -46,10 +47,10 @@ public static class Daemon
         {
             // Checks that left the configuration are forgotten; the others resume where they were.
             store.ForgetChecksExcept(settings.Checks.Select(c => c.Id).ToList());
-            var restored = store.LoadChecks().Select(c => c.ToCheckState()).ToList();
+            var restored = store.LoadChecks();
             log.LogInformation("State from {Path}: {Checks} checks ({Errors} in error), {Mails} mails queued",
                 store.DatabasePath, restored.Count, restored.Count(r => r.Status == CheckStatus.Error), store.Outbox.Count);
-            using var host = BuildHost(settings, level, logs, system => StartActors(system, settings, store, restored, signals));
+            using var host = BuildHost(settings, level, logs, system => StartActors(system, settings, store, signals));
             await host.RunAsync();
         }
         log.LogInformation("Picomon stopped");
@@ -87,14 +88,12 @@ public static class Daemon
         return builder.Build();
     }
 
-    private static void StartActors(ActorSystem system, PicomonSettings settings, StateStore store,
-        IReadOnlyList<CheckState> restored, SignalRelay relay)
+    private static void StartActors(ActorSystem system, PicomonSettings settings, IStateStore store, SignalRelay relay)
     {
         var composer = new MailComposer(ConfigLoader.Fqdn.Value);
         var mailer = system.ActorOf(Mailer.Props(settings.Emails, store.Outbox), "mailer");
-        var aggregator = system.ActorOf(StateAggregator.Props(mailer,
-            new StateAggregator.Alerting(composer, settings.Emails, settings.BaseTick),
-            new StateAggregator.Persistence(restored, row => store.SaveCheck(StoredCheck.From(row)), store.ForgetChecksExcept)), "state");
+        var aggregator = system.ActorOf(
+            StateAggregator.Props(store, mailer, new StateAggregator.Alerting(composer, settings.Emails)), "state");
         var checks = system.ActorOf(
             ChecksSupervisor.Props(settings.Checks, c => c.Type.CreateProbe(c.Options, App.Version), aggregator, settings.BaseTick),
             "checks");

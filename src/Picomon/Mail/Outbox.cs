@@ -3,9 +3,10 @@ namespace Picomon.Mail;
 /// <summary>A mail the server refused for good (5xx for the message or its recipients), and why.</summary>
 public sealed record RejectedMail(OutgoingMail Mail, string Reason);
 
-/// <summary>The Mailer's ordered queue of mails not yet accepted by the server, plus the mails refused
-/// for good. Only the Mailer actor touches it, one call at a time, so implementations need no locking.
-/// A durable implementation keeps both lists across restarts (SPEC §8).</summary>
+/// <summary>The ordered queue of mails not yet accepted by the server, plus the mails refused for good. The
+/// Mailer reads it and marks what it sent; mails are added by the Mailer (reports, the stop mail) and by the
+/// state store, with the check state they come from (Problem and OK mails), on the aggregator's thread: so
+/// implementations are thread-safe. A durable implementation keeps both lists across restarts (SPEC §8).</summary>
 public interface IOutbox
 {
     int Count { get; }
@@ -25,26 +26,45 @@ public interface IOutbox
     void DeadLetter(OutgoingMail mail, string reason);
 }
 
-/// <summary>The in-memory outbox: what is queued is lost when the process ends.</summary>
+/// <summary>The in-memory outbox: what is queued is lost when the process ends. One lock.</summary>
 public sealed class MemoryOutbox : IOutbox
 {
     private readonly LinkedList<OutgoingMail> _queue = new();
     private readonly List<RejectedMail> _deadLetters = [];
+    private readonly Lock _gate = new();
 
-    public int Count => _queue.Count;
+    public int Count
+    {
+        get { lock (_gate) return _queue.Count; }
+    }
 
-    public IReadOnlyList<RejectedMail> DeadLetters => _deadLetters;
+    public IReadOnlyList<RejectedMail> DeadLetters
+    {
+        get { lock (_gate) return [.. _deadLetters]; }
+    }
 
-    public void Enqueue(OutgoingMail mail) => _queue.AddLast(mail);
+    public void Enqueue(OutgoingMail mail)
+    {
+        lock (_gate) _queue.AddLast(mail);
+    }
 
-    public OutgoingMail? Peek() => _queue.First?.Value;
+    public OutgoingMail? Peek()
+    {
+        lock (_gate) return _queue.First?.Value;
+    }
 
-    public void MarkSent(OutgoingMail mail) => Remove(mail);
+    public void MarkSent(OutgoingMail mail)
+    {
+        lock (_gate) Remove(mail);
+    }
 
     public void DeadLetter(OutgoingMail mail, string reason)
     {
-        Remove(mail);
-        _deadLetters.Add(new RejectedMail(mail, reason));
+        lock (_gate)
+        {
+            Remove(mail);
+            _deadLetters.Add(new RejectedMail(mail, reason));
+        }
     }
 
     private void Remove(OutgoingMail mail)

@@ -12,6 +12,8 @@ public enum MailKind { Problem, Recovery, Report, Stopped }
 /// <param name="MessageId">The Message-ID header exactly as sent, angle brackets included.</param>
 /// <param name="InReplyTo">The Message-ID this mail answers (In-Reply-To and References), or null.</param>
 /// <param name="CheckId">The check a Problem/Recovery mail is about; null for reports and the stop mail.</param>
+/// <param name="Incident">The incident a Problem/Recovery mail is about (<c>http4/web#3</c>), sent as the
+/// <see cref="IncidentHeader"/> header; null for reports and the stop mail.</param>
 public sealed record OutgoingMail(
     string MessageId,
     string From,
@@ -21,9 +23,13 @@ public sealed record OutgoingMail(
     string? InReplyTo,
     DateTimeOffset Date,
     MailKind Kind,
-    string? CheckId)
+    string? CheckId,
+    string? Incident = null)
 {
-    /// <summary>The MIME form: text/plain, UTF-8, quoted-printable, threading headers when answering.
+    public const string IncidentHeader = "X-Picomon-Incident";
+
+    /// <summary>The MIME form: text/plain, UTF-8, quoted-printable, threading headers when answering, the
+    /// incident header when about one.
     /// Throws <see cref="ParseException"/> when From or a recipient is not a valid address.</summary>
     public MimeMessage ToMimeMessage()
     {
@@ -38,6 +44,7 @@ public sealed record OutgoingMail(
             message.Headers[HeaderId.InReplyTo] = InReplyTo;
             message.Headers[HeaderId.References] = InReplyTo;
         }
+        if (Incident is not null) message.Headers[IncidentHeader] = Incident;
         var body = new TextPart(TextFormat.Plain) { ContentTransferEncoding = ContentEncoding.QuotedPrintable };
         body.SetText(Encoding.UTF8, Body);
         message.Body = body;

@@ -5,7 +5,7 @@ using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
 using Picomon.Configuration;
-using Picomon.Probes;
+using Picomon.Net;
 
 namespace Picomon.Mail;
 
@@ -87,7 +87,7 @@ public sealed class SmtpTransport(RemoteCertificateValidationCallback? certifica
         AuthenticationException a => $"authentication failed: {a.Message}",
         // MailKit's own message is several paragraphs of advice; the inner exception says what was wrong.
         SslHandshakeException h => $"TLS handshake failed: {h.InnerException?.Message ?? "certificate not accepted"}",
-        _ => ProbeNet.Describe(e),
+        _ => NetErrors.Describe(e),
     };
 
     public void Dispose() => _client.Dispose();

@@ -1,16 +1,8 @@
 using System.Globalization;
 using System.Text;
+using Picomon.Checks;
 
 namespace Picomon.Mail;
-
-/// <summary>A check in error, as the state dump and the report list it.</summary>
-/// <param name="TargetName">The human-readable target name.</param>
-/// <param name="Since">When the check entered error (printed with its offset).</param>
-/// <param name="Message">The last failure message; each of its lines is printed after a tab.</param>
-public sealed record CheckInError(string Id, string TargetName, DateTimeOffset Since, string Message);
-
-/// <summary>A check not in error: OK, or failing but still within its retries.</summary>
-public sealed record CheckNotInError(string Id, bool Retrying);
 
 /// <summary>The text of the <c>SIGUSR1</c> state dump and of the global report (SPEC §6), shared so both
 /// print checks the same way.</summary>

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using DnsClient;
+using Picomon.Net;
 
 namespace Picomon.Probes;
 
@@ -66,7 +67,7 @@ public sealed class DnsRecursiveProbe(string query, QueryType record, int port) 
         catch (DnsResponseException e)
         {
             return e.InnerException is SocketException s && !cancellationToken.IsCancellationRequested
-                ? (null, $": {ProbeNet.Describe(s)}")
+                ? (null, $": {NetErrors.Describe(s)}")
                 : (null, "");
         }
     }

@@ -4,6 +4,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
+using Picomon.Net;
 
 namespace Picomon.Probes;
 
@@ -87,7 +88,7 @@ public sealed class HttpProbe : IProbe
         }
         catch (Exception e) when (e is IOException or SocketException)
         {
-            return ProbeResult.Fail(ProbeNet.Describe(e));
+            return ProbeResult.Fail(NetErrors.Describe(e));
         }
         finally
         {

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Security;
 using System.Text;
 using System.Text.RegularExpressions;
+using Picomon.Net;
 
 namespace Picomon.Probes;
 
@@ -40,7 +41,7 @@ public sealed partial class JabberProbe(int port) : IProbe
         }
         catch (Exception e) when (e is IOException or SocketException)
         {
-            return ProbeResult.Fail(ProbeNet.Describe(e));
+            return ProbeResult.Fail(NetErrors.Describe(e));
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using Picomon.Net;
 
 namespace Picomon.Probes;
 
@@ -47,7 +48,7 @@ public sealed class OpenVpnProbe(int port) : IProbe
         }
         catch (SocketException e)
         {
-            return ProbeResult.Fail(ProbeNet.Describe(e));
+            return ProbeResult.Fail(NetErrors.Describe(e));
         }
     }
 

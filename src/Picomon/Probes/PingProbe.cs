@@ -1,6 +1,7 @@
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Text;
+using Picomon.Net;
 
 namespace Picomon.Probes;
 
@@ -38,7 +39,7 @@ public sealed class PingProbe : IProbe
         }
         catch (PingException e) when (e.InnerException is not OperationCanceledException)
         {
-            return ProbeResult.Fail(e.InnerException is { } inner ? ProbeNet.Describe(inner) : e.Message);
+            return ProbeResult.Fail(e.InnerException is { } inner ? NetErrors.Describe(inner) : e.Message);
         }
     }
 

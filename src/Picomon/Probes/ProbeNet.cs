@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Net.Sockets;
+using Picomon.Net;
 
 namespace Picomon.Probes;
 
@@ -46,7 +47,7 @@ public static class ProbeNet
         }
         catch (SocketException e)
         {
-            return (null, $"cannot resolve {address}: {Describe(e)}");
+            return (null, $"cannot resolve {address}: {NetErrors.Describe(e)}");
         }
     }
 
@@ -66,25 +67,9 @@ public static class ProbeNet
         catch (Exception e) when (e is SocketException or IOException)
         {
             socket.Dispose();
-            return (null, Describe(e));
+            return (null, NetErrors.Describe(e));
         }
     }
-
-    /// <summary>A short, human message for a network exception: "Connection refused",
-    /// "No route to host", … (the text users see in mails and dumps).</summary>
-    public static string Describe(Exception e) => e switch
-    {
-        SocketException { SocketErrorCode: SocketError.ConnectionRefused } => "Connection refused",
-        SocketException { SocketErrorCode: SocketError.ConnectionReset } => "Connection reset by peer",
-        SocketException { SocketErrorCode: SocketError.HostUnreachable } => "No route to host",
-        SocketException { SocketErrorCode: SocketError.NetworkUnreachable } => "Network is unreachable",
-        SocketException { SocketErrorCode: SocketError.TimedOut } => "Connection timed out",
-        SocketException { SocketErrorCode: SocketError.HostNotFound or SocketError.NoData } => "Name or service not known",
-        SocketException s => s.Message,
-        IOException { InnerException: SocketException inner } => Describe(inner),
-        IOException io => io.Message,
-        _ => e.Message,
-    };
 
     private static string FamilyName(AddressFamily family) =>
         family == AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4";

@@ -1,6 +1,7 @@
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Text;
+using Picomon.Net;
 
 namespace Picomon.Probes;
 
@@ -47,7 +48,7 @@ public sealed class SmtpProbe(SmtpOptions options) : IProbe
         }
         catch (Exception e) when (e is IOException or SocketException && !cancellationToken.IsCancellationRequested)
         {
-            return ProbeResult.Fail(ProbeNet.Describe(e));
+            return ProbeResult.Fail(NetErrors.Describe(e));
         }
     }
 

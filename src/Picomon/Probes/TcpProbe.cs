@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
+using Picomon.Net;
 
 namespace Picomon.Probes;
 
@@ -42,7 +43,7 @@ public sealed class TcpProbe(int port, string? send, Regex? expect) : IProbe
         }
         catch (Exception e) when (e is IOException or SocketException)
         {
-            return ProbeResult.Fail(ProbeNet.Describe(e));
+            return ProbeResult.Fail(NetErrors.Describe(e));
         }
         catch (RegexMatchTimeoutException)
         {

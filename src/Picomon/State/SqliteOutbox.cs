@@ -9,7 +9,8 @@ namespace Picomon.State;
 /// (twice only if the process died between the server's acceptance and <see cref="MarkSent"/>). Refused
 /// mails stay as dead letters with their reason. Sent mails are kept as a short history: the last
 /// <see cref="SentHistory"/> and none older than <see cref="SentHistoryAge"/>. Peek and Count are answered
-/// from an in-memory mirror; writes go through the <see cref="StateStore"/> (one lock, never throws).</summary>
+/// from an in-memory mirror; writes go through the <see cref="SqliteStateStore"/> (one lock, never throws), which
+/// also queues a transition's mails with the check's row in one transaction.</summary>
 public sealed class SqliteOutbox : IOutbox
 {
     public const int SentHistory = 1000;
@@ -18,15 +19,15 @@ public sealed class SqliteOutbox : IOutbox
     /// <summary>Sent marks between two prunings of the history.</summary>
     private const int PruneEvery = 100;
 
-    private const string Columns = "seq, message_id, sender, recipients, subject, body, in_reply_to, date, kind, check_id, reason";
+    private const string Columns = "seq, message_id, sender, recipients, subject, body, in_reply_to, date, kind, check_id, reason, incident";
 
-    private readonly StateStore _store;
+    private readonly SqliteStateStore _store;
     private readonly LinkedList<(long Seq, OutgoingMail Mail)> _queue = new();
     private readonly List<(long Seq, RejectedMail Letter)> _dead = [];
     private long _nextSeq;
     private int _sentSincePrune;
 
-    internal SqliteOutbox(StateStore store, SqliteConnection connection)
+    internal SqliteOutbox(SqliteStateStore store, SqliteConnection connection)
     {
         _store = store;
         _nextSeq = Convert.ToInt64(StateSchema.Scalar(connection, "SELECT coalesce(max(seq), 0) + 1 FROM outbox"));
@@ -55,11 +56,22 @@ public sealed class SqliteOutbox : IOutbox
     {
         lock (_store.Gate)
         {
-            var seq = _nextSeq++;
-            _queue.AddLast((seq, mail));
-            _store.Persist(transaction => Insert(transaction, seq, "queued", mail, reason: null), durable: true);
+            var seq = Add(mail);
+            _store.Persist(transaction => InsertQueued(transaction, seq, mail), durable: true);
         }
     }
+
+    /// <summary>Puts a mail at the end of the line in memory and returns its place; the caller holds the
+    /// store's lock and writes it (<see cref="InsertQueued"/>) in its own transaction.</summary>
+    internal long Add(OutgoingMail mail)
+    {
+        var seq = _nextSeq++;
+        _queue.AddLast((seq, mail));
+        return seq;
+    }
+
+    internal void InsertQueued(SqliteTransaction transaction, long seq, OutgoingMail mail) =>
+        Insert(transaction, seq, "queued", mail, reason: null);
 
     public OutgoingMail? Peek()
     {
@@ -96,7 +108,7 @@ public sealed class SqliteOutbox : IOutbox
     internal void RewriteAll(SqliteTransaction transaction)
     {
         StateSchema.Execute(transaction, "DELETE FROM outbox WHERE state <> 'sent'");
-        foreach (var (seq, mail) in _queue) Insert(transaction, seq, "queued", mail, reason: null);
+        foreach (var (seq, mail) in _queue) InsertQueued(transaction, seq, mail);
         foreach (var (seq, letter) in _dead) Insert(transaction, seq, "dead", letter.Mail, letter.Reason);
     }
 
@@ -125,16 +137,16 @@ public sealed class SqliteOutbox : IOutbox
         StateSchema.Execute(transaction,
             $"""
             INSERT OR REPLACE INTO outbox ({Columns}, state, changed_ms)
-            VALUES ($seq, $id, $from, $to, $subject, $body, $inReplyTo, $date, $kind, $check, $reason, $state, $now)
+            VALUES ($seq, $id, $from, $to, $subject, $body, $inReplyTo, $date, $kind, $check, $reason, $incident, $state, $now)
             """,
             ("$seq", seq), ("$id", mail.MessageId), ("$from", mail.From), ("$to", JsonSerializer.Serialize(mail.To)),
             ("$subject", mail.Subject), ("$body", mail.Body), ("$inReplyTo", mail.InReplyTo),
             ("$date", StateSchema.Time(mail.Date)), ("$kind", mail.Kind.ToString()), ("$check", mail.CheckId),
-            ("$reason", reason), ("$state", state), ("$now", Now()));
+            ("$reason", reason), ("$incident", mail.Incident), ("$state", state), ("$now", Now()));
 
     private static OutgoingMail ReadMail(SqliteDataReader row) =>
         new(row.GetString(2), row.GetString(3),
             JsonSerializer.Deserialize<string[]>(row.GetString(4)) ?? throw new InvalidDataException("recipients are null"),
             row.GetString(5), row.GetString(6), StateSchema.ReadOptionalText(row, 7), StateSchema.ReadTime(row, 8),
-            StateSchema.ReadEnum<MailKind>(row, 9), StateSchema.ReadOptionalText(row, 10));
+            StateSchema.ReadEnum<MailKind>(row, 9), StateSchema.ReadOptionalText(row, 10), StateSchema.ReadOptionalText(row, 12));
 }

@@ -7,7 +7,7 @@ namespace Picomon.State;
 /// and the small SQL helpers the store and the outbox share.</summary>
 internal static class StateSchema
 {
-    public const int Version = 1;
+    public const int Version = 2;
 
     /// <summary>Migrations by target version: entry <c>i</c> turns schema <c>i</c> into <c>i + 1</c>.</summary>
     private static readonly string[] Migrations =
@@ -38,6 +38,13 @@ internal static class StateSchema
             changed_ms INTEGER NOT NULL
         );
         CREATE INDEX outbox_by_state ON outbox (state, seq);
+        """,
+        // Incidents (CHECK#N): a count per check, and the incident an alert mail is about. A check already
+        // in error is in its first known incident.
+        """
+        ALTER TABLE checks ADD COLUMN incidents INTEGER NOT NULL DEFAULT 0;
+        UPDATE checks SET incidents = 1 WHERE status = 'Error';
+        ALTER TABLE outbox ADD COLUMN incident TEXT;
         """,
     ];
 

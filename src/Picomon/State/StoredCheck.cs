@@ -1,4 +1,4 @@
-using Picomon.Actors;
+using Picomon.Checks;
 
 namespace Picomon.State;
 
@@ -7,6 +7,7 @@ namespace Picomon.State;
 /// <param name="ErrorSince">When the current error began; null unless <see cref="Status"/> is Error.</param>
 /// <param name="OpenProblemMessageId">The Message-ID of the Problem mail of the current error, so the recovery
 /// mail threads to it even after a restart; null when no error is open.</param>
+/// <param name="Incidents">How many incidents the check has had (the number of the open or last one).</param>
 public sealed record StoredCheck(
     string Id,
     CheckStatus Status,
@@ -14,15 +15,16 @@ public sealed record StoredCheck(
     int ConsecutiveFailures,
     string LastMessage,
     DateTimeOffset? ErrorSince,
-    string? OpenProblemMessageId)
+    string? OpenProblemMessageId,
+    int Incidents)
 {
     /// <summary>The durable part of a state-table row, with the Message-ID of its open Problem mail.</summary>
     public static StoredCheck From(CheckState state) =>
         new(state.Id, state.Status, state.Since, state.ConsecutiveFailures, state.LastMessage, state.ErrorSince,
-            state.ProblemMessageId);
+            state.ProblemMessageId, state.Incidents);
 
     /// <summary>A state-table row to resume from; the last run and its duration are not stored.</summary>
     public CheckState ToCheckState() =>
         new(Id, Status, Since, ConsecutiveFailures, LastMessage, ErrorSince, LastRun: null, LastDuration: null,
-            OpenProblemMessageId);
+            OpenProblemMessageId, Incidents);
 }

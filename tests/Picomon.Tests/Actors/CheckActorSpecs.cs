@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.TestKit;
+using Picomon.Checks;
 using Picomon.Actors;
 using Picomon.Configuration;
 using Picomon.Probes;
@@ -14,6 +15,7 @@ public sealed class CheckActorSpecs : ActorSpec
     private readonly TestProbe _aggregator;
     private readonly ControllableProbe _probe = new();
     private readonly DateTimeOffset _t0;
+    private CheckChanged? _lastChanged;
 
     public CheckActorSpecs(ITestOutputHelper output) : base(output)
     {
@@ -36,15 +38,16 @@ public sealed class CheckActorSpecs : ActorSpec
     }
 
     /// <summary>What the actor tells the aggregator after one run: the transition, if any, then the run.</summary>
-    private async Task<(CheckStateChanged? Change, CheckRan Run)> ExpectReportAsync()
+    private async Task<(CheckTransition? Change, CheckRan Run)> ExpectReportAsync()
     {
         var first = await _aggregator.ExpectMsgAsync<object>(TimeSpan.FromSeconds(10));
-        return first is CheckStateChanged change
-            ? (change, await _aggregator.ExpectMsgAsync<CheckRan>())
+        _lastChanged = first as CheckChanged;
+        return _lastChanged is { } changed
+            ? (changed.Transition, await _aggregator.ExpectMsgAsync<CheckRan>())
             : (null, Assert.IsType<CheckRan>(first));
     }
 
-    private async Task<(CheckStateChanged? Change, CheckRan Run)> RunAsync(bool success, string message = "down")
+    private async Task<(CheckTransition? Change, CheckRan Run)> RunAsync(bool success, string message = "down")
     {
         var run = await _probe.NextRunAsync();
         if (success) run.Succeed(); else run.Fail(message);
@@ -52,7 +55,7 @@ public sealed class CheckActorSpecs : ActorSpec
     }
 
     /// <summary>Advances to <paramref name="when"/> and completes the run that starts there.</summary>
-    private async Task<(CheckStateChanged? Change, CheckRan Run)> RunAtAsync(IActorRef actor, DateTimeOffset when, bool success)
+    private async Task<(CheckTransition? Change, CheckRan Run)> RunAtAsync(IActorRef actor, DateTimeOffset when, bool success)
     {
         await AdvanceToAsync(when, actor);
         var report = await RunAsync(success);
@@ -157,7 +160,8 @@ public sealed class CheckActorSpecs : ActorSpec
 
         Assert.NotNull(change);
         Assert.True(change.IsRecovery);
-        Assert.Same(check, change.Check);
+        Assert.Same(check, _lastChanged?.Check);
+        Assert.Equal(check.Id, change.CheckId);
         Assert.Equal((_t0, _t0 + 6 * Tick), (change.ErrorSince, change.At));
         Assert.Equal(6 * Tick, change.ErrorDuration);
         Assert.Equal(("Operation timed out", 2, 3 * Tick), (change.Message, change.ConsecutiveFailures, change.ErrorInterval));

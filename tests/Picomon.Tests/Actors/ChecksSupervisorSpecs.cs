@@ -3,6 +3,7 @@ using Akka.TestKit;
 using Picomon.Actors;
 using Picomon.Mail;
 using Picomon.Configuration;
+using Picomon.State;
 using Picomon.Tests.Support;
 using Xunit.Abstractions;
 using static Picomon.Actors.StateAggregator;
@@ -41,11 +42,32 @@ public sealed class ChecksSupervisorSpecs : ActorSpec
         return (supervisor, children);
     }
 
-    private async Task<IActorRef> ChildAsync(IActorRef supervisor, CheckDefinition check)
+    private async Task<IActorRef> ChildAsync(IActorRef supervisor, CheckDefinition check) =>
+        await ChildOrNullAsync(supervisor, check) ?? throw new InvalidOperationException($"no actor for {check.Id}");
+
+    private async Task<IActorRef?> ChildOrNullAsync(IActorRef supervisor, CheckDefinition check) =>
+        (await Sys.ActorSelection(supervisor.Path / CheckActor.ActorName(check.Id))
+            .Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(10))).Subject;
+
+    /// <summary>Kills a check actor and waits until the supervisor has armed its restart.</summary>
+    private async Task CrashAsync(IActorRef child) =>
+        await EventFilter.Warning(contains: "restarting it in").ExpectOneAsync(() =>
+        {
+            child.Tell(Kill.Instance);
+            return Task.CompletedTask;
+        });
+
+    /// <summary>Crashes the check and proves it is re-created after exactly <paramref name="delay"/> (virtual
+    /// time), answering its state request; returns the new actor.</summary>
+    private async Task<IActorRef> CrashAndRestartAfterAsync(IActorRef supervisor, IActorRef child, CheckDefinition check, TimeSpan delay)
     {
-        var identity = await Sys.ActorSelection(supervisor.Path / CheckActor.ActorName(check.Id))
-            .Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(10));
-        return identity.Subject ?? throw new InvalidOperationException($"no actor for {check.Id}");
+        await CrashAsync(child);
+        await AdvanceAsync(delay - TimeSpan.FromMilliseconds(1), supervisor);
+        Assert.Null(await ChildOrNullAsync(supervisor, check));
+        await AdvanceAsync(TimeSpan.FromMilliseconds(1), supervisor);
+        Assert.Equal(check.Id, (await _aggregator.ExpectMsgAsync<GetCheckStatus>()).Id);
+        _aggregator.Reply(new CheckStatusReply(check.Id, null));
+        return await ChildAsync(supervisor, check);
     }
 
     private async Task<CheckRan> CompleteNextRunAsync(CheckDefinition check, bool success = true)
@@ -108,45 +130,81 @@ public sealed class ChecksSupervisorSpecs : ActorSpec
     }
 
     [Fact]
-    public async Task Restarts_a_crashed_check_alone_every_time()
+    public async Task Restarts_a_crashing_check_alone_after_a_delay_doubling_up_to_a_minute_then_starting_over()
     {
         var checks = Checks(2);
-        var (_, children) = await StartAsync(checks, _aggregator);
+        var (supervisor, children) = await StartAsync(checks, _aggregator);
         await CompleteNextRunAsync(checks[0]);
-
-        for (var crash = 0; crash < 2; crash++)
-        {
-            children[0].Tell(Kill.Instance);
-            Assert.Equal(checks[0].Id, (await _aggregator.ExpectMsgAsync<GetCheckStatus>()).Id);
-            _aggregator.Reply(new CheckStatusReply(checks[0].Id, null));
-            Assert.Equal(_t0, (await CompleteNextRunAsync(checks[0])).StartedAt);
-        }
-
-        // The other check was not restarted (it would have asked for its state) and still runs on its grid.
         await AdvanceAsync(Tick / 2, children);
-        Assert.Equal(_t0 + Tick / 2, (await CompleteNextRunAsync(checks[1])).StartedAt);
+        await CompleteNextRunAsync(checks[1]);
+
+        // A check that crashes as soon as it runs again: 1 s, 2 s, 4 s… 60 s, never a tight loop.
+        var child = children[0];
+        foreach (var seconds in new[] { 1, 2, 4, 8, 16, 32, 60, 60 })
+            child = await CrashAndRestartAfterAsync(supervisor, child, checks[0], TimeSpan.FromSeconds(seconds));
+        Assert.Equal(_t0 + Tick / 2 + TimeSpan.FromSeconds(183), (await CompleteNextRunAsync(checks[0])).StartedAt);
+
+        // Once it has run for a while, a crash waits the shortest delay again.
+        await AdvanceAsync(RestartBackoff.Reset, supervisor);
+        await CrashAndRestartAfterAsync(supervisor, child, checks[0], RestartBackoff.Min);
+
+        // The other check was never restarted (it would have asked for its state) and still runs on its grid.
+        Assert.Equal(children[1], await ChildAsync(supervisor, checks[1]));
+        await CompleteNextRunAsync(checks[1]);
+        await AdvanceToAsync(_t0 + Tick / 2 + 6 * Tick, children[1]);
+        Assert.Equal(_t0 + Tick / 2 + 6 * Tick, (await CompleteNextRunAsync(checks[1])).StartedAt);
+    }
+
+    [Fact]
+    public async Task A_check_removed_while_waiting_for_its_restart_is_not_restarted()
+    {
+        var checks = Checks(2);
+        var (supervisor, children) = await StartAsync(checks, _aggregator);
+        await CrashAsync(children[0]);
+
+        var reply = await supervisor.Ask<ChecksSupervisor.Reconfigured>(
+            new ChecksSupervisor.Reconfigure([checks[1]], Tick), TimeSpan.FromSeconds(10));
+        await AdvanceAsync(RestartBackoff.Max, supervisor);
+
+        Assert.Equal(new ChecksSupervisor.Reconfigured(Unchanged: 1, Changed: 0, Added: 0, Removed: 1), reply);
+        Assert.Null(await ChildOrNullAsync(supervisor, checks[0]));
+        Assert.Equal(1, _probes[checks[0].Id].StartedCount);
     }
 
     [Fact]
     public async Task A_restarted_check_in_error_stays_in_error_without_a_second_problem()
     {
         var mailer = CreateTestProbe("mailer");
-        var aggregator = Sys.ActorOf(StateAggregator.Props(mailer, ActorTestChecks.Alerting(Tick)), "aggregator");
+        var store = new MemoryStateStore();
+        var aggregator = Sys.ActorOf(StateAggregator.Props(store, mailer, ActorTestChecks.Alerting()), "aggregator");
         var check = Checks(1)[0];
-        var (_, children) = await StartAsync([check], aggregator);
+        var (supervisor, children) = await StartAsync([check], aggregator);
         (await _probes[check.Id].NextRunAsync()).Fail("Connection refused");
-        var problem = (await mailer.ExpectMsgAsync<Mailer.Send>()).Mail;
+        var problem = await DeliveredMailAsync(mailer, store);
         Assert.Equal(MailKind.Problem, problem.Kind);
 
-        children[0].Tell(Kill.Instance);
+        await CrashAsync(children[0]);
         await EventFilter.Debug(contains: "failed (Error, 2 in a row)").ExpectOneAsync(async () =>
-            (await _probes[check.Id].NextRunAsync()).Fail("Connection refused"));
-        await AdvanceAsync(Tick, children);
+        {
+            await AdvanceAsync(RestartBackoff.Min, supervisor);
+            (await _probes[check.Id].NextRunAsync()).Fail("Connection refused");
+        });
+        await AdvanceAsync(Tick, await ChildAsync(supervisor, check));
         (await _probes[check.Id].NextRunAsync()).Succeed();
 
         // One Problem mail only, and the OK mail answers it: the restarted check resumed in error.
-        var recovery = (await mailer.ExpectMsgAsync<Mailer.Send>()).Mail;
+        var recovery = await DeliveredMailAsync(mailer, store);
         Assert.Equal((MailKind.Recovery, problem.MessageId), (recovery.Kind, recovery.InReplyTo));
+        Assert.Equal(0, store.Outbox.Count);
+    }
+
+    private static async Task<OutgoingMail> DeliveredMailAsync(TestProbe mailer, MemoryStateStore store)
+    {
+        await mailer.ExpectMsgAsync<Mailer.Deliver>();
+        var mail = store.Outbox.Peek();
+        Assert.NotNull(mail);
+        store.Outbox.MarkSent(mail);
+        return mail;
     }
 
     [Fact]

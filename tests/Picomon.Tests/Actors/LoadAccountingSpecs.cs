@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Picomon.Actors;
 using Picomon.Scheduling;
+using Picomon.State;
 using Picomon.Tests.Support;
 using Xunit.Abstractions;
 using static Picomon.Actors.StateAggregator;
@@ -16,7 +17,7 @@ public sealed class LoadAccountingSpecs(ITestOutputHelper output) : ActorSpec(ou
 
     private async Task<IActorRef> StartAsync(int every = 1)
     {
-        var aggregator = Sys.ActorOf(StateAggregator.Props(null, null));
+        var aggregator = Sys.ActorOf(StateAggregator.Props(new MemoryStateStore(), null, null));
         var supervisor = Sys.ActorOf(ChecksSupervisor.Props([ActorTestChecks.Check(every: every)], _ => _probe, aggregator, Tick, _load));
         await AwaitConditionAsync(async () =>
             (await aggregator.Ask<CheckStatusReply>(new GetCheckStatus("none"))).Id == "none"

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.TestKit;
+using Picomon.Checks;
 using Picomon.Actors;
 using Picomon.Tests.Support;
 using Xunit.Abstractions;

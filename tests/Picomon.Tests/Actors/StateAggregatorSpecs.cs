@@ -1,7 +1,9 @@
 using Akka.Actor;
 using Akka.TestKit;
+using Picomon.Checks;
 using Picomon.Actors;
 using Picomon.Mail;
+using Picomon.State;
 using Picomon.Tests.Support;
 using Xunit.Abstractions;
 using static Picomon.Actors.StateAggregator;
@@ -12,17 +14,28 @@ public sealed class StateAggregatorSpecs : ActorSpec
 {
     private static readonly DateTimeOffset T = new(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
     private readonly TestProbe _mailer;
+    private readonly MemoryStateStore _store = new();
     private readonly IActorRef _aggregator;
 
     public StateAggregatorSpecs(ITestOutputHelper output) : base(output)
     {
         _mailer = CreateTestProbe("mailer");
-        _aggregator = Sys.ActorOf(StateAggregator.Props(_mailer, ActorTestChecks.Alerting(Tick)), "aggregator");
+        _aggregator = Sys.ActorOf(StateAggregator.Props(_store, _mailer, ActorTestChecks.Alerting()), "aggregator");
     }
 
-    private static CheckStateChanged Change(string id, CheckStatus from, CheckStatus to, DateTimeOffset at,
+    private static CheckChanged Change(string id, CheckStatus from, CheckStatus to, DateTimeOffset at,
         string message = "Connection refused", int failures = 2, DateTimeOffset? errorSince = null) =>
-        new(ActorTestChecks.Check(id), from, to, at, message, failures, errorSince, TimeSpan.FromMinutes(1));
+        new(ActorTestChecks.Check(id), new CheckTransition(id, from, to, at, message, failures, errorSince, TimeSpan.FromMinutes(1)));
+
+    /// <summary>The Mailer is woken, and the next mail in the outbox is taken out as the Mailer would.</summary>
+    private async Task<OutgoingMail> DeliveredMailAsync()
+    {
+        await _mailer.ExpectMsgAsync<Mailer.Deliver>();
+        var mail = _store.Outbox.Peek();
+        Assert.NotNull(mail);
+        _store.Outbox.MarkSent(mail);
+        return mail;
+    }
 
     private static CheckRan Ran(string id, bool success, DateTimeOffset startedAt, CheckStatus status, int failures,
         string message = "") =>
@@ -42,7 +55,7 @@ public sealed class StateAggregatorSpecs : ActorSpec
 
         Assert.StartsWith("<", row.ProblemMessageId);
         Assert.Equal(new CheckState("ping4/a", CheckStatus.Error, T + Tick, 1, "down", T + Tick, T + Tick,
-            TimeSpan.FromMilliseconds(250), row.ProblemMessageId), row);
+            TimeSpan.FromMilliseconds(250), row.ProblemMessageId, Incidents: 1), row);
     }
 
     [Fact]
@@ -147,29 +160,44 @@ public sealed class StateAggregatorSpecs : ActorSpec
         foreach (var change in new[] { retrying, problem })
             _aggregator.Tell(change);
 
-        var problemMail = (await _mailer.ExpectMsgAsync<Mailer.Send>()).Mail;
-        Assert.Equal((MailKind.Problem, "a", "[DOMAIN] Problem: CheckTest on host"),
-            (problemMail.Kind, problemMail.CheckId, problemMail.Subject));
+        var problemMail = await DeliveredMailAsync();
+        Assert.Equal((MailKind.Problem, "a", "[DOMAIN] Problem: CheckTest on host", "a#1"),
+            (problemMail.Kind, problemMail.CheckId, problemMail.Subject, problemMail.Incident));
         Assert.Contains("Connection refused", problemMail.Body);
         Assert.Equal(problemMail.MessageId, (await SnapshotAsync()).Checks.Single().ProblemMessageId);
 
         _aggregator.Tell(recovery);
-        var okMail = (await _mailer.ExpectMsgAsync<Mailer.Send>()).Mail;
-        Assert.Equal((MailKind.Recovery, "[DOMAIN] OK: CheckTest on host", problemMail.MessageId),
-            (okMail.Kind, okMail.Subject, okMail.InReplyTo));
+        var okMail = await DeliveredMailAsync();
+        Assert.Equal((MailKind.Recovery, "[DOMAIN] OK: CheckTest on host", problemMail.MessageId, "a#1"),
+            (okMail.Kind, okMail.Subject, okMail.InReplyTo, okMail.Incident));
         Assert.Contains("recovered after 0:02:00 (2 retries).", okMail.Body);
         Assert.Null((await SnapshotAsync()).Checks.Single().ProblemMessageId);
         await _mailer.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
-        Assert.Equal((true, false, true), (problem.IsProblem, problem.IsRecovery, recovery.IsRecovery));
-        Assert.Equal(2 * Tick, recovery.ErrorDuration);
+        Assert.Equal(0, _store.Outbox.Count);
+        Assert.Equal((true, false, true), (problem.Transition.IsProblem, problem.Transition.IsRecovery, recovery.Transition.IsRecovery));
+        Assert.Equal(2 * Tick, recovery.Transition.ErrorDuration);
+    }
+
+    [Fact]
+    public async Task Each_error_episode_of_a_check_is_a_new_incident()
+    {
+        foreach (var episode in new[] { 1, 2 })
+        {
+            var start = T + 10 * episode * Tick;
+            _aggregator.Tell(Change("a", CheckStatus.Retrying, CheckStatus.Error, start, errorSince: start));
+            Assert.Equal($"a#{episode}", (await DeliveredMailAsync()).Incident);
+            _aggregator.Tell(Change("a", CheckStatus.Error, CheckStatus.Ok, start + Tick, errorSince: start));
+            Assert.Equal($"a#{episode}", (await DeliveredMailAsync()).Incident);
+        }
+        Assert.Equal(2, (await SnapshotAsync()).Checks.Single().Incidents);
     }
 
     [Fact]
     public async Task New_mail_settings_apply_to_the_next_mail()
     {
-        _aggregator.Tell(new UpdateAlerting(ActorTestChecks.Alerting(Tick, ActorTestChecks.Emails with { SubjectTemplate = "ALERT {check}" })));
+        _aggregator.Tell(new UpdateAlerting(ActorTestChecks.Alerting(ActorTestChecks.Emails with { SubjectTemplate = "ALERT {check}" })));
         _aggregator.Tell(Change("a", CheckStatus.Retrying, CheckStatus.Error, T, errorSince: T));
-        Assert.Equal("ALERT CheckTest", (await _mailer.ExpectMsgAsync<Mailer.Send>()).Mail.Subject);
+        Assert.Equal("ALERT CheckTest", (await DeliveredMailAsync()).Subject);
     }
 
     [Theory]

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using MimeKit;
+using Picomon.Checks;
 using Picomon.Mail;
 using static Picomon.Tests.Mail.MailFixtures;
 
@@ -10,7 +11,6 @@ namespace Picomon.Tests.Mail;
 public sealed class MailComposerTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 24, 10, 2, 3, TimeSpan.FromHours(1));
-    private static readonly TimeSpan BaseTick = TimeSpan.FromSeconds(60);
     private readonly MailComposer _composer = new("monitor.example.org");
 
     [Theory]
@@ -20,32 +20,34 @@ public sealed class MailComposerTests
     [InlineData("no placeholder at all", "no placeholder at all")]
     public void Problem_subject_substitutes_the_template(string template, string expected)
     {
-        var mail = _composer.Problem(Settings(subjectTemplate: template), Check(), "Connection refused", Now);
+        var mail = _composer.Render(Settings(subjectTemplate: template), Problem("Connection refused", Now));
         Assert.Equal(expected, mail.Subject);
     }
 
     [Fact]
     public void Recovery_subject_says_OK()
     {
-        var mail = _composer.Recovery(Settings(), Check(), BaseTick, Now.AddMinutes(-5), Now, "<p@x>");
+        var mail = _composer.Render(Settings(), Ok(Now.AddMinutes(-5), Now, "<p@x>"));
         Assert.Equal("[DOMAIN] OK: CheckSMTP4 on mail.example.org", mail.Subject);
     }
 
     [Fact]
     public void Problem_body_names_the_check_and_its_trimmed_failure()
     {
-        var mail = _composer.Problem(Settings(), Check(), "  MAIL FROM rejected: 550 no\nsecond line\n", Now);
+        var mail = _composer.Render(Settings(), Problem("  MAIL FROM rejected: 550 no\nsecond line\n", Now));
         Assert.Equal("Check smtp4/mx (CheckSMTP4 on mail.example.org):\nfailure:\nMAIL FROM rejected: 550 no\nsecond line\n", mail.Body);
         Assert.Equal((MailKind.Problem, "smtp4/mx", (string?)null), (mail.Kind, mail.CheckId, mail.InReplyTo));
+        Assert.Equal("smtp4/mx#3", mail.Incident);
     }
 
     [Fact]
     public void Recovery_body_gives_the_duration_and_retries_and_threads_to_the_problem()
     {
-        var mail = _composer.Recovery(Settings(), Check(), BaseTick, Now.AddMinutes(-12).AddMilliseconds(-700), Now, "<problem@monitor>");
+        var mail = _composer.Render(Settings(), Ok(Now.AddMinutes(-12).AddMilliseconds(-700), Now, "<problem@monitor>"));
         // error-every = 5 ticks of 60 s: 12 min 0.7 s is 2 whole intervals.
         Assert.Equal("Check smtp4/mx (CheckSMTP4 on mail.example.org):\nrecovered after 0:12:00 (2 retries).\n", mail.Body);
         Assert.Equal(("<problem@monitor>", MailKind.Recovery), (mail.InReplyTo, mail.Kind));
+        Assert.Equal("smtp4/mx#3", mail.Incident);
     }
 
     [Theory]
@@ -70,7 +72,8 @@ public sealed class MailComposerTests
         Assert.Equal("[DOMAIN] Picomon error report", mail.Subject);
         Assert.Equal("Following entries have failed for more than 3600s:\n" + StateText.Body(errors, [new("ping4/localhost", false)]), mail.Body);
         Assert.StartsWith("Following entries have failed for more than 3600s:\n\n    Checks in error:\n-+-+", mail.Body);
-        Assert.Equal((MailKind.Report, (string?)null), (mail.Kind, mail.CheckId));
+        Assert.Equal((MailKind.Report, (string?)null, (string?)null), (mail.Kind, mail.CheckId, mail.Incident));
+        Assert.DoesNotContain(OutgoingMail.IncidentHeader, Serialize(mail.ToMimeMessage()));
     }
 
     [Fact]
@@ -84,7 +87,7 @@ public sealed class MailComposerTests
     [Fact]
     public void Headers_come_from_the_settings_and_the_clock()
     {
-        var mail = _composer.Problem(Settings(), Check(), "x", Now);
+        var mail = _composer.Render(Settings(), Problem("x", Now));
         Assert.Equal("Picomon <picomon@monitor.example.org>", mail.From);
         Assert.Equal(["ops@example.org", "Oncall <oncall@example.org>"], mail.To);
         Assert.Equal(Now, mail.Date);
@@ -108,7 +111,7 @@ public sealed class MailComposerTests
     [Fact]
     public void Mime_form_is_utf8_quoted_printable_and_survives_a_round_trip()
     {
-        var mail = _composer.Problem(Settings(), Check(), "réponse ✓ invalide", Now);
+        var mail = _composer.Render(Settings(), Problem("réponse ✓ invalide", Now));
         var raw = Serialize(mail.ToMimeMessage());
         Assert.Contains("Content-Type: text/plain; charset=utf-8", raw);
         Assert.Contains("Content-Transfer-Encoding: quoted-printable", raw);
@@ -122,12 +125,14 @@ public sealed class MailComposerTests
     [Fact]
     public void Mime_form_carries_the_message_id_exactly_and_threading_headers_when_answering()
     {
-        var problem = _composer.Problem(Settings(), Check(), "x", Now);
-        var recovery = _composer.Recovery(Settings(), Check(), BaseTick, Now, Now.AddMinutes(5), problem.MessageId);
+        var problem = _composer.Render(Settings(), Problem("x", Now));
+        var recovery = _composer.Render(Settings(), Ok(Now, Now.AddMinutes(5), problem.MessageId));
         var raw = Serialize(recovery.ToMimeMessage());
         Assert.Matches(new Regex($"^Message-I[dD]: {Regex.Escape(recovery.MessageId)}\r?$", RegexOptions.Multiline), raw);
         Assert.Matches(new Regex($"^In-Reply-To: {Regex.Escape(problem.MessageId)}\r?$", RegexOptions.Multiline), raw);
         Assert.Matches(new Regex($"^References: {Regex.Escape(problem.MessageId)}\r?$", RegexOptions.Multiline), raw);
+        Assert.Matches(new Regex(@"^X-Picomon-Incident: smtp4/mx#3\r?$", RegexOptions.Multiline), raw);
+        Assert.Matches(new Regex(@"^X-Picomon-Incident: smtp4/mx#3\r?$", RegexOptions.Multiline), Serialize(problem.ToMimeMessage()));
         Assert.DoesNotContain("In-Reply-To", Serialize(problem.ToMimeMessage()));
         Assert.DoesNotContain("References", Serialize(problem.ToMimeMessage()));
     }
@@ -135,7 +140,7 @@ public sealed class MailComposerTests
     [Fact]
     public void Outgoing_mail_survives_a_json_round_trip()
     {
-        var mail = _composer.Recovery(Settings(), Check(), BaseTick, Now, Now.AddMinutes(5), "<p@x>");
+        var mail = _composer.Render(Settings(), Ok(Now, Now.AddMinutes(5), "<p@x>"));
         var back = JsonSerializer.Deserialize<OutgoingMail>(JsonSerializer.Serialize(mail))!;
         Assert.Equal(mail with { To = back.To }, back);
         Assert.Equal(mail.To, back.To);

@@ -1,6 +1,6 @@
-using System.Net.Sockets;
+using Picomon.Checks;
 using Picomon.Configuration;
-using Picomon.Probes;
+using Picomon.Notifications;
 
 namespace Picomon.Tests.Mail;
 
@@ -15,8 +15,16 @@ internal static class MailFixtures
             keepalive ?? TimeSpan.FromSeconds(60), retry ?? TimeSpan.FromSeconds(60), tls, user, password,
             subjectTemplate, TimeSpan.FromHours(1), "[DOMAIN] Picomon error report", "[DOMAIN] Picomon stopped");
 
-    /// <summary><c>smtp4/mx</c> on "mail.example.org", every 1 tick, error-every 5 ticks.</summary>
-    public static CheckDefinition Check(string id = "smtp4/mx", string targetName = "mail.example.org") =>
-        new(id, CheckTypes.Find("smtp4")!, new ProbeTarget("mx", targetName, "192.0.2.25", AddressFamily.InterNetwork),
-            Every: 1, ErrorEvery: 5, Retry: 2, Timeout: TimeSpan.FromSeconds(2), NoOptions.Instance);
+    /// <summary>The error interval of <c>smtp4/mx</c>: error-every 5 ticks of 60 s.</summary>
+    public static readonly TimeSpan ErrorInterval = TimeSpan.FromMinutes(5);
+
+    /// <summary>A Problem of <c>smtp4/mx</c> (CheckSMTP4 on "mail.example.org"), its third incident.</summary>
+    public static Notification Problem(string failure, DateTimeOffset at) =>
+        new(NotificationKind.Problem, "smtp4/mx#3", "smtp4/mx", "CheckSMTP4", "mail.example.org", CheckStatus.Error, at, at,
+            failure, ErrorInterval, null);
+
+    /// <summary>The OK of that incident: in error from <paramref name="since"/> to <paramref name="at"/>.</summary>
+    public static Notification Ok(DateTimeOffset since, DateTimeOffset at, string? threadTo) =>
+        new(NotificationKind.Ok, "smtp4/mx#3", "smtp4/mx", "CheckSMTP4", "mail.example.org", CheckStatus.Ok, at, since,
+            "Connection refused", ErrorInterval, threadTo);
 }

@@ -1,3 +1,4 @@
+using Picomon.Checks;
 using Picomon.Mail;
 
 namespace Picomon.Tests.Mail;

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Picomon.Checks;
 using Picomon.Mail;
 using Picomon.State;
 
@@ -87,7 +88,7 @@ public sealed class SqliteOutboxTests : IDisposable
         var store = _dir.Open();
         for (var n = 1; n <= 3; n++) store.Outbox.Enqueue(StateDir.Mail(n));
         store.Outbox.MarkSent(StateDir.Mail(1));
-        store.SaveCheck(StateDir.Check("http4/web", Picomon.Actors.CheckStatus.Error, "Connection refused"));
+        store.SaveCheck(StateDir.Check("http4/web", CheckStatus.Error, "Connection refused"));
 
         // What kill -9 leaves: the files as they are while the store is open, the last commits only in the WAL.
         Assert.True(new FileInfo(_dir.DatabasePath + "-wal").Length > 0);

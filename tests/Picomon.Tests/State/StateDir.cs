@@ -1,4 +1,4 @@
-using Picomon.Actors;
+using Picomon.Checks;
 using Picomon.Mail;
 using Picomon.State;
 
@@ -28,10 +28,10 @@ internal sealed class StateDir : IDisposable
 
     public ManualClock Clock { get; } = new();
 
-    public StateStore Open() => Open(Path);
+    public SqliteStateStore Open() => Open(Path);
 
-    public StateStore Open(string stateDir) =>
-        StateStore.Open(stateDir, e => { lock (Errors) Errors.Add(e); }, i => { lock (Infos) Infos.Add(i); }, Clock);
+    public SqliteStateStore Open(string stateDir) =>
+        SqliteStateStore.Open(stateDir, e => { lock (Errors) Errors.Add(e); }, i => { lock (Infos) Infos.Add(i); }, Clock);
 
     public void Dispose()
     {
@@ -41,7 +41,7 @@ internal sealed class StateDir : IDisposable
     public static StoredCheck Check(string id, CheckStatus status = CheckStatus.Ok, string message = "") =>
         new(id, status, new DateTimeOffset(2026, 11, 24, 10, 2, 3, TimeSpan.FromHours(1)), status == CheckStatus.Ok ? 0 : 3,
             message, status == CheckStatus.Error ? new DateTimeOffset(2026, 11, 24, 10, 2, 3, TimeSpan.FromHours(1)) : null,
-            status == CheckStatus.Error ? $"<{id}@picomon.example>" : null);
+            status == CheckStatus.Error ? $"<{id}@picomon.example>" : null, status == CheckStatus.Error ? 1 : 0);
 
     public static OutgoingMail Mail(int n, string? inReplyTo = null) =>
         new($"<mail-{n}@picomon.example>", "Picomon <picomon@example.org>", ["ops@example.org", "Öncall <oncall@example.org>"],

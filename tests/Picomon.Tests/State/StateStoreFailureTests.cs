@@ -1,4 +1,4 @@
-using Picomon.Actors;
+using Picomon.Checks;
 using Picomon.State;
 
 namespace Picomon.Tests.State;
@@ -45,7 +45,7 @@ public sealed class StateStoreFailureTests : IDisposable
             File.Delete(_dir.DatabasePath);
             store.SaveCheck(StateDir.Check("b", CheckStatus.Error, "Connection refused"));
             store.Outbox.Enqueue(StateDir.Mail(2));
-            _dir.Clock.Advance(StateStore.RetryDelay - TimeSpan.FromMilliseconds(1));
+            _dir.Clock.Advance(SqliteStateStore.RetryDelay - TimeSpan.FromMilliseconds(1));
             store.Outbox.DeadLetter(StateDir.Mail(1), "554 refused");
             Assert.Empty(_dir.Infos);
             Assert.False(File.Exists(_dir.DatabasePath));
@@ -79,7 +79,7 @@ public sealed class StateStoreFailureTests : IDisposable
             for (var n = 300; n < 320; n++) store.SaveCheck(StateDir.Check($"check-{n:D3}", CheckStatus.Error, new string('x', 200)));
             File.Delete(_dir.DatabasePath);
             store.SaveCheck(StateDir.Check("check-001"));
-            _dir.Clock.Advance(StateStore.RetryDelay);
+            _dir.Clock.Advance(SqliteStateStore.RetryDelay);
             store.SaveCheck(StateDir.Check("check-002"));
             Assert.Single(_dir.Infos);
         }
@@ -97,7 +97,7 @@ public sealed class StateStoreFailureTests : IDisposable
             store.Outbox.Enqueue(StateDir.Mail(1));
             Directory.Delete(_dir.Path, recursive: true);
             store.Outbox.Enqueue(StateDir.Mail(2));
-            _dir.Clock.Advance(StateStore.RetryDelay);
+            _dir.Clock.Advance(SqliteStateStore.RetryDelay);
             store.Outbox.Enqueue(StateDir.Mail(3));
         }
 
@@ -119,7 +119,7 @@ public sealed class StateStoreFailureTests : IDisposable
 
         for (var n = 0; n < 3; n++)
         {
-            _dir.Clock.Advance(StateStore.RetryDelay);
+            _dir.Clock.Advance(SqliteStateStore.RetryDelay);
             store.SaveCheck(StateDir.Check("a", CheckStatus.Retrying, "timeout"));
         }
         Assert.Single(_dir.Errors);

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Picomon.Actors;
+using Picomon.Checks;
 using Xunit.Abstractions;
 
 namespace Picomon.Tests.State;

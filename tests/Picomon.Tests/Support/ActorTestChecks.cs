@@ -18,8 +18,8 @@ public static class ActorTestChecks
         TimeSpan.Zero, "[DOMAIN] Picomon error report", "[DOMAIN] Picomon stopped");
 
     /// <summary>Alert settings for an aggregator under test: a composer on a fixed host name.</summary>
-    public static StateAggregator.Alerting Alerting(TimeSpan baseTick, EmailSettings? emails = null) =>
-        new(new MailComposer("mon.example.org"), emails ?? Emails, baseTick);
+    public static StateAggregator.Alerting Alerting(EmailSettings? emails = null) =>
+        new(new MailComposer("mon.example.org"), emails ?? Emails);
 
     /// <param name="timeout">Real time (ProbeRunner's timeout is not virtual): long by default, so it never fires.</param>
     public static CheckDefinition Check(

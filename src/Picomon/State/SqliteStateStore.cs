@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
-using Picomon.Actors;
+using Picomon.Checks;
+using Picomon.Mail;
 
 namespace Picomon.State;
 
@@ -7,14 +8,15 @@ namespace Picomon.State;
 /// each check's state and the mail outbox (<see cref="Outbox"/>). Safe to call from any thread (one lock).
 /// <para>Guarantees. Open fails with a <see cref="StateStoreException"/>; after that no call throws. Reads
 /// are served from memory, never from the disk. Every change is in memory when the call returns and is
-/// committed before it returns (WAL, synchronous=NORMAL; FULL for a new or refused mail), so a process
-/// crash (kill -9) loses nothing and an OS crash or power cut can lose at most the last check changes and
-/// sent marks — a mail can be sent again, never lost. Only one process can open a state-dir.</para>
+/// committed before it returns (WAL, synchronous=NORMAL; FULL for a transition with its mails, a new or a
+/// refused mail), so a process crash (kill -9) loses nothing and an OS crash or power cut can lose at most
+/// the last check changes and sent marks — a mail can be sent again, never lost. A transition's row and its
+/// mails are one transaction: both are committed, or neither. Only one process can open a state-dir.</para>
 /// <para>When a write fails at runtime (disk full, file deleted, I/O error) the store logs one ERROR, keeps
 /// working from memory, and on a write at least <see cref="RetryDelay"/> later reopens the database and
 /// rewrites everything it holds; success is logged as INFO. A database deleted while running is thus
 /// recreated. The error and info callbacks run under the store's lock and must not call back into it.</para></summary>
-public sealed class StateStore : IDisposable
+public sealed class SqliteStateStore : IStateStore
 {
     public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
 
@@ -25,7 +27,7 @@ public sealed class StateStore : IDisposable
     private bool _failing, _disposed;
     private DateTimeOffset _retryAt;
 
-    private StateStore(string stateDir, SqliteConnection connection, Action<string> onError, Action<string> onInfo, TimeProvider clock)
+    private SqliteStateStore(string stateDir, SqliteConnection connection, Action<string> onError, Action<string> onInfo, TimeProvider clock)
     {
         (_stateDir, _connection, _onError, _onInfo, Clock) = (stateDir, connection, onError, onInfo, clock);
         DatabasePath = Path.Combine(stateDir, StateDatabase.FileName);
@@ -38,6 +40,8 @@ public sealed class StateStore : IDisposable
     /// <summary>The persistent mail outbox, restored with every mail that was queued or refused.</summary>
     public SqliteOutbox Outbox { get; }
 
+    IOutbox IStateStore.Outbox => Outbox;
+
     internal Lock Gate { get; } = new();
 
     internal TimeProvider Clock { get; }
@@ -47,13 +51,13 @@ public sealed class StateStore : IDisposable
     /// <param name="onInfo">Receives the INFO line when writing works again.</param>
     /// <param name="clock">The time for retry delays and the sent-mail history; the system clock by default.</param>
     /// <exception cref="StateStoreException">The directory or the database cannot be used.</exception>
-    public static StateStore Open(string stateDir, Action<string> onError, Action<string> onInfo, TimeProvider? clock = null)
+    public static SqliteStateStore Open(string stateDir, Action<string> onError, Action<string> onInfo, TimeProvider? clock = null)
     {
         var fullDir = Path.GetFullPath(stateDir);
         var connection = StateDatabase.Connect(fullDir);
         try
         {
-            return new StateStore(fullDir, connection, onError, onInfo, clock ?? TimeProvider.System);
+            return new SqliteStateStore(fullDir, connection, onError, onInfo, clock ?? TimeProvider.System);
         }
         catch (Exception e) when (e is SqliteException or InvalidDataException or FormatException or System.Text.Json.JsonException)
         {
@@ -63,13 +67,11 @@ public sealed class StateStore : IDisposable
         }
     }
 
-    /// <summary>Every check remembered, in id order.</summary>
     public IReadOnlyList<StoredCheck> LoadChecks()
     {
         lock (Gate) return _checks.Values.OrderBy(c => c.Id, StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>Remembers a check's state, replacing what was remembered for its id.</summary>
     public void SaveCheck(StoredCheck check)
     {
         lock (Gate)
@@ -79,7 +81,21 @@ public sealed class StateStore : IDisposable
         }
     }
 
-    /// <summary>Forgets every check whose id is not in <paramref name="ids"/> (checks that left the configuration).</summary>
+    // The row first, then the mails: a failing mail insert rolls the row back with it.
+    public void CommitTransition(StoredCheck check, IReadOnlyList<OutgoingMail> mails)
+    {
+        lock (Gate)
+        {
+            _checks[check.Id] = check;
+            var queued = mails.Select(mail => (Seq: Outbox.Add(mail), Mail: mail)).ToList();
+            Persist(transaction =>
+            {
+                Insert(transaction, check);
+                foreach (var (seq, mail) in queued) Outbox.InsertQueued(transaction, seq, mail);
+            }, durable: true);
+        }
+    }
+
     public void ForgetChecksExcept(IReadOnlyCollection<string> ids)
     {
         var keep = ids.ToHashSet(StringComparer.Ordinal);
@@ -180,19 +196,21 @@ public sealed class StateStore : IDisposable
     private static void Insert(SqliteTransaction transaction, StoredCheck check) =>
         StateSchema.Execute(transaction,
             """
-            INSERT OR REPLACE INTO checks (id, status, since, consecutive_failures, last_message, error_since, open_problem_message_id)
-            VALUES ($id, $status, $since, $failures, $message, $errorSince, $problemId)
+            INSERT OR REPLACE INTO checks (id, status, since, consecutive_failures, last_message, error_since,
+                open_problem_message_id, incidents)
+            VALUES ($id, $status, $since, $failures, $message, $errorSince, $problemId, $incidents)
             """,
             ("$id", check.Id), ("$status", check.Status.ToString()), ("$since", StateSchema.Time(check.Since)),
             ("$failures", check.ConsecutiveFailures), ("$message", check.LastMessage),
-            ("$errorSince", StateSchema.Time(check.ErrorSince)), ("$problemId", check.OpenProblemMessageId));
+            ("$errorSince", StateSchema.Time(check.ErrorSince)), ("$problemId", check.OpenProblemMessageId),
+            ("$incidents", check.Incidents));
 
     private void LoadChecksFrom(SqliteConnection connection)
     {
         StateSchema.ForEachRow(connection,
-            "SELECT id, status, since, consecutive_failures, last_message, error_since, open_problem_message_id FROM checks",
+            "SELECT id, status, since, consecutive_failures, last_message, error_since, open_problem_message_id, incidents FROM checks",
             row => _checks[row.GetString(0)] = new StoredCheck(row.GetString(0), StateSchema.ReadEnum<CheckStatus>(row, 1),
                 StateSchema.ReadTime(row, 2), row.GetInt32(3), row.GetString(4), StateSchema.ReadOptionalTime(row, 5),
-                StateSchema.ReadOptionalText(row, 6)));
+                StateSchema.ReadOptionalText(row, 6), row.GetInt32(7)));
     }
 }

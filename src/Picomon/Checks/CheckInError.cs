@@ -1,0 +1,7 @@
+namespace Picomon.Checks;
+
+/// <summary>A check in error, as the state dump and the report list it.</summary>
+/// <param name="TargetName">The human-readable target name.</param>
+/// <param name="Since">When the check entered error (printed with its offset).</param>
+/// <param name="Message">The last failure message; each of its lines is printed after a tab.</param>
+public sealed record CheckInError(string Id, string TargetName, DateTimeOffset Since, string Message);

@@ -1,0 +1,54 @@
+namespace Picomon.Checks;
+
+/// <summary>One check's failure counting, free of time and actors: the (retry+1)-th consecutive failure
+/// enters error, a single success resets the count, and only a success leaves error.</summary>
+/// <remarks>One per check, and there may be 100,000: it is given its settings as values and the check's id
+/// with each result, and keeps the error's start without a nullable wrapper (it only means something while
+/// in error), so it stays at 72 bytes, no more than when it held the check's definition and the base tick.</remarks>
+/// <param name="interval">Until the next run after a success: every × base-tick.</param>
+/// <param name="errorInterval">Until the next run after a failure: error-every × base-tick.</param>
+/// <param name="retry">Failures tolerated before error.</param>
+public sealed class CheckStateMachine(TimeSpan interval, TimeSpan errorInterval, int retry)
+{
+    private DateTimeOffset _errorSince; // valid while Status is Error
+    private string _lastFailure = "";
+
+    public CheckStatus Status { get; private set; } = CheckStatus.Ok;
+    public int ConsecutiveFailures { get; private set; }
+
+    /// <summary>Until the next run: every × base-tick after a success, error-every × base-tick after a failure.</summary>
+    public TimeSpan Interval => Status == CheckStatus.Ok ? interval : errorInterval;
+
+    /// <summary>Continues from a state the aggregator remembered (after a restart).</summary>
+    public void Resume(CheckState state)
+    {
+        (Status, ConsecutiveFailures, _errorSince) = (state.Status, state.ConsecutiveFailures, state.ErrorSince ?? state.Since);
+        _lastFailure = state.Status == CheckStatus.Ok ? "" : state.LastMessage;
+    }
+
+    /// <summary>Counts one result of check <paramref name="checkId"/>, finished at <paramref name="at"/>;
+    /// returns the transition it caused, if any.</summary>
+    /// <param name="message">The failure message; ignored for a success.</param>
+    public CheckTransition? Apply(string checkId, bool success, string message, DateTimeOffset at)
+    {
+        var from = Status;
+        if (success)
+        {
+            var (failures, lastFailure) = (ConsecutiveFailures, _lastFailure);
+            (Status, ConsecutiveFailures, _lastFailure) = (CheckStatus.Ok, 0, "");
+            return from == CheckStatus.Ok ? null
+                : Transition(checkId, from, at, lastFailure, failures, from == CheckStatus.Error ? _errorSince : null);
+        }
+        ConsecutiveFailures++;
+        _lastFailure = message;
+        // Once in error, a check stays there until a success, even if its retry setting changed meanwhile.
+        Status = from == CheckStatus.Error || ConsecutiveFailures > retry ? CheckStatus.Error : CheckStatus.Retrying;
+        if (Status == CheckStatus.Error && from != CheckStatus.Error) _errorSince = at;
+        return from == Status ? null
+            : Transition(checkId, from, at, message, ConsecutiveFailures, Status == CheckStatus.Error ? _errorSince : null);
+    }
+
+    private CheckTransition Transition(
+        string checkId, CheckStatus from, DateTimeOffset at, string message, int failures, DateTimeOffset? errorSince) =>
+        new(checkId, from, Status, at, message, failures, errorSince, errorInterval);
+}

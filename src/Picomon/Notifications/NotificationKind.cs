@@ -1,0 +1,10 @@
+namespace Picomon.Notifications;
+
+/// <summary>What a notification announces.</summary>
+public enum NotificationKind
+{
+    /// <summary>A check entered error: an incident opens.</summary>
+    Problem,
+    /// <summary>A check in error recovered: its incident closes.</summary>
+    Ok,
+}
