@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Picomon.Checks;
 using Picomon.Configuration;
 using Picomon.Notifications;
@@ -11,7 +10,7 @@ namespace Picomon.Mail;
 /// Pure: no I/O and no clock — the time is passed in and the host name given at construction — so it
 /// is tested without SMTP. Only the random part of each Message-ID varies.</summary>
 /// <param name="fqdn">This host's name, used in Message-IDs and in the default From.</param>
-public sealed partial class MailComposer(string fqdn)
+public sealed class MailComposer(string fqdn)
 {
     public const string NoSubstitution = "<no substitution>";
 
@@ -45,15 +44,13 @@ public sealed partial class MailComposer(string fqdn)
     /// <summary><c>subject-tpl</c> with <c>{state}</c>, <c>{check}</c> and <c>{dest}</c> replaced, any other
     /// <c>{name}</c> by <see cref="NoSubstitution"/>; <c>{{</c> and <c>}}</c> are literal braces, as in the original.</summary>
     public static string Subject(string template, string state, Notification notification) =>
-        Placeholder().Replace(template, m => m.Value switch
+        Placeholders.Fill(template, name => name switch
         {
-            "{{" => "{",
-            "}}" => "}",
-            "{state}" => state,
-            "{check}" => notification.CheckType,
-            "{dest}" => notification.Target,
-            _ => NoSubstitution,
-        });
+            "state" => state,
+            "check" => notification.CheckType,
+            "dest" => notification.Target,
+            _ => null,
+        }, NoSubstitution);
 
     /// <summary><c>recovered after H:MM:SS (N retries).</c>: whole seconds, hours unpadded and not wrapped at
     /// a day; N is the duration divided by the error interval, rounded down.</summary>
@@ -78,7 +75,4 @@ public sealed partial class MailComposer(string fqdn)
         DateTimeOffset now, MailKind kind, string? checkId, string? incident) =>
         new(NewMessageId(now), settings.AddrFrom is { Length: > 0 } from ? from : DefaultFrom(fqdn), [.. settings.To],
             subject, body, inReplyTo, now, kind, checkId, incident);
-
-    [GeneratedRegex(@"\{\{|\}\}|\{[^{}]*\}")]
-    private static partial Regex Placeholder();
 }
