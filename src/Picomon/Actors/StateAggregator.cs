@@ -99,7 +99,7 @@ public sealed class StateAggregator : ReceiveActor
         var known = _table.TryGetValue(transition.CheckId, out var before);
         before ??= CheckState.New(transition.CheckId, transition.From, transition.At);
         var row = before.After(transition);
-        var mails = Render(TransitionNotifications.For(check, transition, row));
+        var mails = Render(TransitionNotifications.For(check, transition, row), before);
         // The OK mail answers the Problem mail: its Message-ID is kept while the incident is open.
         if (transition.IsProblem) row = row with { ProblemMessageId = mails.FirstOrDefault(m => m.Kind == MailKind.Problem)?.MessageId };
         else if (transition.IsRecovery) row = row with { ProblemMessageId = null };
@@ -114,8 +114,10 @@ public sealed class StateAggregator : ReceiveActor
         _mailer!.Tell(Mailer.Deliver.Instance);
     }
 
-    private IReadOnlyList<OutgoingMail> Render(IReadOnlyList<Notification> notifications) =>
-        _mailer is null || _alerting is not { } a ? [] : notifications.Select(n => a.Composer.Render(a.Emails, n)).ToList();
+    private IReadOnlyList<OutgoingMail> Render(IReadOnlyList<Notification> notifications, CheckState row) =>
+        _mailer is null || _alerting is not { } a ? []
+            : notifications.Select(n => a.Composer.Render(a.Emails, n,
+                n.Kind == NotificationKind.Ok && row.ProblemMessageId is { } problem ? [problem] : [])).ToList();
 
     private void Log(CheckTransition transition)
     {
