@@ -1,11 +1,14 @@
 using Microsoft.Data.Sqlite;
 using Picomon.Checks;
+using Picomon.Configuration;
 using Picomon.Mail;
+using Picomon.Notifications;
 
 namespace Picomon.State;
 
 /// <summary>The durable state of SPEC §8 in <c>state-dir/picomon.db</c> (SQLite, WAL, one connection):
-/// each check's state and the mail outbox (<see cref="Outbox"/>). Safe to call from any thread (one lock).
+/// each check's state, each channel's outbox (<see cref="Outbox"/> is the <c>email</c> one) and the notifier's
+/// state (<see cref="NotificationTables"/>). Safe to call from any thread (one lock).
 /// <para>Guarantees. Open fails with a <see cref="StateStoreException"/>; after that no call throws. Reads
 /// are served from memory, never from the disk. Every change is in memory when the call returns and is
 /// committed before it returns (WAL, synchronous=NORMAL; FULL for a transition with its mails, a new or a
@@ -21,26 +24,46 @@ public sealed class SqliteStateStore : IStateStore
     public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
 
     private readonly Dictionary<string, StoredCheck> _checks = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SqliteOutbox> _mailOutboxes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SqliteDeliveryOutbox> _deliveryOutboxes = new(StringComparer.Ordinal);
+    private readonly NotificationTables _notifications = new();
     private readonly string _stateDir;
     private readonly Action<string> _onError, _onInfo;
     private SqliteConnection? _connection;
     private bool _failing, _disposed;
     private DateTimeOffset _retryAt;
+    private long _nextMailSeq, _nextDeliverySeq;
 
     private SqliteStateStore(string stateDir, SqliteConnection connection, Action<string> onError, Action<string> onInfo, TimeProvider clock)
     {
         (_stateDir, _connection, _onError, _onInfo, Clock) = (stateDir, connection, onError, onInfo, clock);
         DatabasePath = Path.Combine(stateDir, StateDatabase.FileName);
         LoadChecksFrom(connection);
-        Outbox = new SqliteOutbox(this, connection);
+        _nextMailSeq = Convert.ToInt64(StateSchema.Scalar(connection, "SELECT coalesce(max(seq), 0) + 1 FROM outbox"));
+        _nextDeliverySeq = Convert.ToInt64(StateSchema.Scalar(connection, "SELECT coalesce(max(seq), 0) + 1 FROM deliveries"));
+        SqliteOutbox.LoadAll(connection, MailOutboxOf, clock.GetUtcNow().ToUnixTimeMilliseconds());
+        SqliteDeliveryOutbox.LoadAll(connection, DeliveryOutboxOf);
+        _notifications.Load(connection);
+        Outbox = MailOutboxOf(NotifySettings.ImplicitChannel);
     }
 
     public string DatabasePath { get; }
 
-    /// <summary>The persistent mail outbox, restored with every mail that was queued or refused.</summary>
+    /// <summary>The persistent mail outbox of the <c>email</c> channel (reports, the stopped mail, and the implicit
+    /// channel's alerts), restored with every mail that was queued or refused.</summary>
     public SqliteOutbox Outbox { get; }
 
     IOutbox IStateStore.Outbox => Outbox;
+
+    public IOutbox MailOutbox(string channel)
+    {
+        lock (Gate) return MailOutboxOf(channel);
+    }
+
+    public IDeliveryOutbox DeliveryOutbox(string channel)
+    {
+        lock (Gate) return DeliveryOutboxOf(channel);
+    }
 
     internal Lock Gate { get; } = new();
 
@@ -70,6 +93,63 @@ public sealed class SqliteStateStore : IStateStore
     public IReadOnlyList<StoredCheck> LoadChecks()
     {
         lock (Gate) return _checks.Values.OrderBy(c => c.Id, StringComparer.Ordinal).ToList();
+    }
+
+    public StoredCheck? FindCheck(string id)
+    {
+        lock (Gate) return _checks.GetValueOrDefault(id);
+    }
+
+    public IReadOnlyList<PendingNotification> LoadPending()
+    {
+        lock (Gate) return _notifications.Pending;
+    }
+
+    public string? AnnouncedBy(string channel, string incident)
+    {
+        lock (Gate) return _notifications.AnnouncedBy(channel, incident);
+    }
+
+    public IReadOnlyList<ScheduledReminder> LoadReminders()
+    {
+        lock (Gate) return _notifications.Reminders;
+    }
+
+    // Rows and notifications in one transaction: after a crash a check is in error with its Problem waiting, or
+    // neither. Without a notification nothing needs the disk to wait.
+    public IReadOnlyList<PendingNotification> CommitTransitions(IReadOnlyCollection<StoredCheck> checks, IReadOnlyList<Notification> notifications)
+    {
+        lock (Gate)
+        {
+            foreach (var check in checks) _checks[check.Id] = check;
+            var queued = new List<PendingNotification>();
+            var queue = _notifications.Queue(notifications, queued);
+            Persist(transaction =>
+            {
+                foreach (var check in checks) Insert(transaction, check);
+                queue(transaction);
+            }, durable: notifications.Count > 0);
+            return queued;
+        }
+    }
+
+    public IReadOnlyList<PendingNotification> Commit(NotificationChanges changes)
+    {
+        lock (Gate)
+        {
+            var queued = new List<PendingNotification>();
+            var apply = _notifications.Apply(changes, queued);
+            var mails = changes.Mails.Select(m => (Outbox: MailOutboxOf(m.Channel), m.Mail)).Select(m => (m.Outbox, Seq: m.Outbox.Add(m.Mail), m.Mail)).ToList();
+            var deliveries = changes.Deliveries.Select(d => (Outbox: DeliveryOutboxOf(d.Channel), d.Delivery))
+                .Select(d => (d.Outbox, Seq: d.Outbox.Add(d.Delivery), d.Delivery)).ToList();
+            Persist(transaction =>
+            {
+                apply(transaction);
+                foreach (var (outbox, seq, mail) in mails) outbox.InsertQueued(transaction, seq, mail);
+                foreach (var (outbox, seq, delivery) in deliveries) outbox.InsertQueued(transaction, seq, delivery);
+            }, durable: true);
+            return queued;
+        }
     }
 
     public void SaveCheck(StoredCheck check)
@@ -102,11 +182,13 @@ public sealed class SqliteStateStore : IStateStore
         lock (Gate)
         {
             var gone = _checks.Keys.Where(id => !keep.Contains(id)).ToList();
-            if (gone.Count == 0) return;
+            var notifications = _notifications.ForgetChecksExcept(keep);
+            if (gone.Count == 0 && notifications is null) return;
             foreach (var id in gone) _checks.Remove(id);
             Persist(transaction =>
             {
                 foreach (var id in gone) StateSchema.Execute(transaction, "DELETE FROM checks WHERE id = $id", ("$id", id));
+                notifications?.Invoke(transaction);
             });
         }
     }
@@ -146,7 +228,8 @@ public sealed class SqliteStateStore : IStateStore
             if (_disposed) return;
             if (_failing) Recover();
             if (_failing)
-                _onError($"state not saved to {DatabasePath}: {_checks.Count} check state(s) and {Outbox.Count} queued mail(s) are lost");
+                _onError($"state not saved to {DatabasePath}: {_checks.Count} check state(s) and "
+                         + $"{_mailOutboxes.Values.Sum(o => o.Count) + _deliveryOutboxes.Values.Sum(o => o.Count)} queued notification(s) are lost");
             _disposed = true;
             _connection?.Dispose();
             _connection = null;
@@ -190,7 +273,27 @@ public sealed class SqliteStateStore : IStateStore
     {
         StateSchema.Execute(transaction, "DELETE FROM checks");
         foreach (var check in _checks.Values) Insert(transaction, check);
-        Outbox.RewriteAll(transaction);
+        foreach (var outbox in _mailOutboxes.Values) outbox.RewriteAll(transaction);
+        foreach (var outbox in _deliveryOutboxes.Values) outbox.RewriteAll(transaction);
+        _notifications.RewriteAll(transaction);
+    }
+
+    /// <summary>The next place in the mail outboxes' one numbering; the caller holds <see cref="Gate"/>.</summary>
+    internal long NextMailSeq() => _nextMailSeq++;
+
+    internal long NextDeliverySeq() => _nextDeliverySeq++;
+
+    private SqliteOutbox MailOutboxOf(string channel)
+    {
+        if (!_mailOutboxes.TryGetValue(channel, out var outbox)) _mailOutboxes[channel] = outbox = new SqliteOutbox(this, channel);
+        return outbox;
+    }
+
+    private SqliteDeliveryOutbox DeliveryOutboxOf(string channel)
+    {
+        if (!_deliveryOutboxes.TryGetValue(channel, out var outbox))
+            _deliveryOutboxes[channel] = outbox = new SqliteDeliveryOutbox(this, channel);
+        return outbox;
     }
 
     private static void Insert(SqliteTransaction transaction, StoredCheck check) =>

@@ -127,6 +127,24 @@ public sealed class StateAggregatorPersistenceSpecs(ITestOutputHelper output) : 
 
         public IOutbox Outbox => Inner.Outbox;
 
+        public IOutbox MailOutbox(string channel) => Inner.MailOutbox(channel);
+
+        public Picomon.Notifications.IDeliveryOutbox DeliveryOutbox(string channel) => Inner.DeliveryOutbox(channel);
+
+        public StoredCheck? FindCheck(string id) => Inner.FindCheck(id);
+
+        public IReadOnlyList<Picomon.Notifications.PendingNotification> CommitTransitions(IReadOnlyCollection<StoredCheck> checks,
+            IReadOnlyList<Picomon.Notifications.Notification> notifications) => Inner.CommitTransitions(checks, notifications);
+
+        public IReadOnlyList<Picomon.Notifications.PendingNotification> Commit(Picomon.Notifications.NotificationChanges changes) =>
+            Inner.Commit(changes);
+
+        public IReadOnlyList<Picomon.Notifications.PendingNotification> LoadPending() => Inner.LoadPending();
+
+        public string? AnnouncedBy(string channel, string incident) => Inner.AnnouncedBy(channel, incident);
+
+        public IReadOnlyList<Picomon.Notifications.ScheduledReminder> LoadReminders() => Inner.LoadReminders();
+
         public List<StoredCheck> Saved { get { lock (_saved) return [.. _saved]; } }
 
         public List<(StoredCheck Check, IReadOnlyList<OutgoingMail> Mails)> Committed { get { lock (_saved) return [.. _committed]; } }

@@ -129,7 +129,7 @@ public sealed class StateStoreFailureTests : IDisposable
         store.SaveCheck(StateDir.Check("late"));
 
         Assert.Equal(2, _dir.Errors.Count);
-        Assert.Equal($"state not saved to {_dir.DatabasePath}: 1 check state(s) and 1 queued mail(s) are lost", _dir.Errors[1]);
+        Assert.Equal($"state not saved to {_dir.DatabasePath}: 1 check state(s) and 1 queued notification(s) are lost", _dir.Errors[1]);
         Assert.Empty(_dir.Infos);
     }
 
