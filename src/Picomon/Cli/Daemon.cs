@@ -13,6 +13,7 @@ using Picomon.Checks;
 using Picomon.Configuration;
 using Picomon.Logging;
 using Picomon.Mail;
+using Picomon.Notifications;
 using Picomon.State;
 using Picomon.Scheduling;
 using AkkaLogLevel = Akka.Event.LogLevel;
@@ -91,7 +92,8 @@ public static class Daemon
     private static void StartActors(ActorSystem system, PicomonSettings settings, IStateStore store, SignalRelay relay)
     {
         var composer = new MailComposer(ConfigLoader.Fqdn.Value);
-        var mailer = system.ActorOf(Mailer.Props(settings.Emails, store.Outbox), "mailer");
+        var stats = new NotificationStats();
+        var mailer = system.ActorOf(Mailer.Props(settings.Emails, store.Outbox, stats), "mailer");
         var aggregator = system.ActorOf(
             StateAggregator.Props(store, mailer, new StateAggregator.Alerting(composer, settings.Emails)), "state");
         var checks = system.ActorOf(
