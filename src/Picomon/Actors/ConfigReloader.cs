@@ -1,15 +1,14 @@
 using Akka.Actor;
 using Akka.Event;
 using Picomon.Configuration;
-using Picomon.Mail;
 
 namespace Picomon.Actors;
 
 /// <summary>Reloads the configuration on <c>SIGHUP</c> (relayed by the daemon's signal handler). The file is read and validated first: if it has
 /// any problem, every problem is logged and the running configuration stays exactly as it was. If it is
 /// valid, checks whose definition did not change keep their state and schedule, changed ones restart
-/// with their state, new ones start, removed ones stop and are forgotten, and mail settings apply to
-/// the next mail. <c>state-dir</c>, <c>verb-level</c> and <c>akka</c> changes need a restart.</summary>
+/// with their state, new ones start, removed ones stop and are forgotten, and mail and notification
+/// settings (channels, routes, grouping, reminders) apply to the next notification. <c>state-dir</c>, <c>verb-level</c> and <c>akka</c> changes need a restart.</summary>
 public sealed class ConfigReloader : ReceiveActor
 {
     /// <summary>What the SIGHUP handler tells.</summary>
@@ -20,20 +19,19 @@ public sealed class ConfigReloader : ReceiveActor
     }
 
     /// <summary>The actors a reload reconfigures.</summary>
-    public sealed record Targets(IActorRef Checks, IActorRef Aggregator, IActorRef Mailer, IActorRef Reporter, IActorRef Signals);
+    public sealed record Targets(IActorRef Checks, IActorRef Aggregator, IActorRef Notifier, IActorRef Mailer, IActorRef Reporter,
+        IActorRef Signals);
 
     private readonly Func<PicomonSettings> _load;
     private readonly Targets _targets;
-    private readonly MailComposer _composer;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private PicomonSettings _current;
 
-    public ConfigReloader(Func<PicomonSettings> load, PicomonSettings current, Targets targets, MailComposer composer)
+    public ConfigReloader(Func<PicomonSettings> load, PicomonSettings current, Targets targets)
     {
         _load = load;
         _current = current;
         _targets = targets;
-        _composer = composer;
         Receive<ReloadRequested>(_ => Reload());
         Receive<ChecksSupervisor.Reconfigured>(r => _log.Info(
             "Configuration reloaded from {0}: {1} checks unchanged, {2} changed, {3} added, {4} removed",
@@ -41,8 +39,8 @@ public sealed class ConfigReloader : ReceiveActor
     }
 
     /// <param name="load">Reads and validates the configuration file; throws <see cref="ConfigException"/>.</param>
-    public static Props Props(Func<PicomonSettings> load, PicomonSettings current, Targets targets, MailComposer composer) =>
-        Akka.Actor.Props.Create(() => new ConfigReloader(load, current, targets, composer));
+    public static Props Props(Func<PicomonSettings> load, PicomonSettings current, Targets targets) =>
+        Akka.Actor.Props.Create(() => new ConfigReloader(load, current, targets));
 
     private void Reload()
     {
@@ -59,7 +57,7 @@ public sealed class ConfigReloader : ReceiveActor
         }
         WarnAboutRestartOnly(next);
         _targets.Aggregator.Tell(new StateAggregator.Retain(next.Checks.Select(c => c.Id).ToList()));
-        _targets.Aggregator.Tell(new StateAggregator.UpdateAlerting(new StateAggregator.Alerting(_composer, next.Emails)));
+        _targets.Notifier.Tell(new Notifier.Reconfigure(next));
         _targets.Mailer.Tell(new Mailer.UpdateSettings(next.Emails));
         _targets.Reporter.Tell(new Reporter.UpdateSettings(next.Emails, next.Checks));
         _targets.Signals.Tell(new SignalListener.UpdateChecks(next.Checks));

@@ -94,8 +94,8 @@ public static class Daemon
         var composer = new MailComposer(ConfigLoader.Fqdn.Value);
         var stats = new NotificationStats();
         var mailer = system.ActorOf(Mailer.Props(settings.Emails, store.Outbox, stats), "mailer");
-        var aggregator = system.ActorOf(
-            StateAggregator.Props(store, mailer, new StateAggregator.Alerting(composer, settings.Emails)), "state");
+        var notifier = system.ActorOf(Notifier.Props(settings, store, composer, new ChannelSenders(store, stats, mailer)), "notifier");
+        var aggregator = system.ActorOf(StateAggregator.Props(store, notifier), "state");
         var checks = system.ActorOf(
             ChecksSupervisor.Props(settings.Checks, c => c.Type.CreateProbe(c.Options, App.Version), aggregator, settings.BaseTick),
             "checks");
@@ -103,7 +103,7 @@ public static class Daemon
         var signals = system.ActorOf(SignalListener.Props(aggregator, checks, settings.Checks, Console.Out), "signals");
         // The embedded default has no file to re-read: SIGHUP then reloads the same embedded text.
         var reloader = system.ActorOf(ConfigReloader.Props(() => ConfigLoader.Load(settings.Source == ConfigLoader.EmbeddedSource ? null : settings.Source),
-            settings, new ConfigReloader.Targets(checks, aggregator, mailer, reporter, signals), composer), "reloader");
+            settings, new ConfigReloader.Targets(checks, aggregator, notifier, mailer, reporter, signals)), "reloader");
         relay.Attach(() => signals.Tell(SignalListener.DumpRequested.Instance), () => reloader.Tell(ConfigReloader.ReloadRequested.Instance));
 
         var shutdown = CoordinatedShutdown.Get(system);
@@ -113,13 +113,17 @@ public static class Daemon
             await checks.Ask<ChecksSupervisor.ChecksStopped>(ChecksSupervisor.StopChecks.Instance, LongestRun(settings) + TimeSpan.FromSeconds(5));
             return Done.Instance;
         });
-        // Then the stopped mail, and up to 10 s to deliver what is queued.
+        // Then what the grouping windows hold, the stopped mail, and up to 10 s to deliver what is queued, on every channel.
         shutdown.AddTask(CoordinatedShutdown.PhaseServiceStop, "stopped-mail", async () =>
         {
+            await notifier.Ask<Notifier.WindowsClosed>(Notifier.CloseWindows.Instance, FlushTime);
             mailer.Tell(new Mailer.Send(composer.Stopped(settings.Emails, App.Ok, system.Scheduler.Now)));
-            var flushed = await mailer.Ask<Mailer.Flushed>(new Mailer.Flush(FlushTime), FlushTime + TimeSpan.FromSeconds(2));
-            if (flushed.Unsent > 0)
-                system.Log.Warning("{0} mail(s) could not be delivered before exit", flushed.Unsent);
+            var mails = mailer.Ask<Mailer.Flushed>(new Mailer.Flush(FlushTime), FlushTime + TimeSpan.FromSeconds(2));
+            var channels = notifier.Ask<Notifier.Flushed>(new Notifier.Flush(FlushTime), FlushTime + TimeSpan.FromSeconds(4));
+            if ((await mails).Unsent is > 0 and var unsentMails)
+                system.Log.Warning("{0} mail(s) could not be delivered before exit", unsentMails);
+            if ((await channels).Unsent is > 0 and var unsent)
+                system.Log.Warning("{0} notification(s) could not be delivered before exit", unsent);
             return Done.Instance;
         });
     }

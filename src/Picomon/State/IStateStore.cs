@@ -29,11 +29,6 @@ public interface IStateStore : IDisposable
     /// <summary>Remembers a check's state after a run, replacing what was remembered for its id.</summary>
     void SaveCheck(StoredCheck check);
 
-    /// <summary>Remembers a check's state after a transition and queues the mails it caused, at the end of
-    /// the outbox, all or nothing, and durably (on disk when it returns): the state that says "Problem sent"
-    /// is never kept without its mail, nor the mail without the state.</summary>
-    void CommitTransition(StoredCheck check, IReadOnlyList<OutgoingMail> mails);
-
     /// <summary>Remembers checks' states and queues the notifications their transitions caused as pending, all or
     /// nothing, and durably when there are notifications: a check is never in error without its Problem waiting, nor
     /// the reverse. Returns the pending notifications, in order.</summary>

@@ -45,15 +45,6 @@ public sealed class MemoryStateStore : IStateStore
         lock (_gate) _checks[check.Id] = check;
     }
 
-    public void CommitTransition(StoredCheck check, IReadOnlyList<OutgoingMail> mails)
-    {
-        lock (_gate)
-        {
-            _checks[check.Id] = check;
-            foreach (var mail in mails) Outbox.Enqueue(mail);
-        }
-    }
-
     public IReadOnlyList<PendingNotification> CommitTransitions(IReadOnlyCollection<StoredCheck> checks, IReadOnlyList<Notification> notifications)
     {
         lock (_gate)

@@ -11,10 +11,11 @@ namespace Picomon.State;
 /// state (<see cref="NotificationTables"/>). Safe to call from any thread (one lock).
 /// <para>Guarantees. Open fails with a <see cref="StateStoreException"/>; after that no call throws. Reads
 /// are served from memory, never from the disk. Every change is in memory when the call returns and is
-/// committed before it returns (WAL, synchronous=NORMAL; FULL for a transition with its mails, a new or a
-/// refused mail), so a process crash (kill -9) loses nothing and an OS crash or power cut can lose at most
-/// the last check changes and sent marks — a mail can be sent again, never lost. A transition's row and its
-/// mails are one transaction: both are committed, or neither. Only one process can open a state-dir.</para>
+/// committed before it returns (WAL, synchronous=NORMAL; FULL for transitions with their notifications, the notifier's
+/// commits, a new or a refused mail), so a process crash (kill -9) loses nothing and an OS crash or power cut can lose
+/// at most the last check changes and sent marks — a message can be sent again, never lost. Transitions and their
+/// pending notifications are one transaction, and so is each commit of the notifier: all of it, or none. Only one
+/// process can open a state-dir.</para>
 /// <para>When a write fails at runtime (disk full, file deleted, I/O error) the store logs one ERROR, keeps
 /// working from memory, and on a write at least <see cref="RetryDelay"/> later reopens the database and
 /// rewrites everything it holds; success is logged as INFO. A database deleted while running is thus
@@ -161,21 +162,6 @@ public sealed class SqliteStateStore : IStateStore
         }
     }
 
-    // The row first, then the mails: a failing mail insert rolls the row back with it.
-    public void CommitTransition(StoredCheck check, IReadOnlyList<OutgoingMail> mails)
-    {
-        lock (Gate)
-        {
-            _checks[check.Id] = check;
-            var queued = mails.Select(mail => (Seq: Outbox.Add(mail), Mail: mail)).ToList();
-            Persist(transaction =>
-            {
-                Insert(transaction, check);
-                foreach (var (seq, mail) in queued) Outbox.InsertQueued(transaction, seq, mail);
-            }, durable: true);
-        }
-    }
-
     public void ForgetChecksExcept(IReadOnlyCollection<string> ids)
     {
         var keep = ids.ToHashSet(StringComparer.Ordinal);
@@ -299,21 +285,18 @@ public sealed class SqliteStateStore : IStateStore
     private static void Insert(SqliteTransaction transaction, StoredCheck check) =>
         StateSchema.Execute(transaction,
             """
-            INSERT OR REPLACE INTO checks (id, status, since, consecutive_failures, last_message, error_since,
-                open_problem_message_id, incidents)
-            VALUES ($id, $status, $since, $failures, $message, $errorSince, $problemId, $incidents)
+            INSERT OR REPLACE INTO checks (id, status, since, consecutive_failures, last_message, error_since, incidents)
+            VALUES ($id, $status, $since, $failures, $message, $errorSince, $incidents)
             """,
             ("$id", check.Id), ("$status", check.Status.ToString()), ("$since", StateSchema.Time(check.Since)),
             ("$failures", check.ConsecutiveFailures), ("$message", check.LastMessage),
-            ("$errorSince", StateSchema.Time(check.ErrorSince)), ("$problemId", check.OpenProblemMessageId),
-            ("$incidents", check.Incidents));
+            ("$errorSince", StateSchema.Time(check.ErrorSince)), ("$incidents", check.Incidents));
 
     private void LoadChecksFrom(SqliteConnection connection)
     {
         StateSchema.ForEachRow(connection,
-            "SELECT id, status, since, consecutive_failures, last_message, error_since, open_problem_message_id, incidents FROM checks",
+            "SELECT id, status, since, consecutive_failures, last_message, error_since, incidents FROM checks",
             row => _checks[row.GetString(0)] = new StoredCheck(row.GetString(0), StateSchema.ReadEnum<CheckStatus>(row, 1),
-                StateSchema.ReadTime(row, 2), row.GetInt32(3), row.GetString(4), StateSchema.ReadOptionalTime(row, 5),
-                StateSchema.ReadOptionalText(row, 6), row.GetInt32(7)));
+                StateSchema.ReadTime(row, 2), row.GetInt32(3), row.GetString(4), StateSchema.ReadOptionalTime(row, 5), row.GetInt32(6)));
     }
 }

@@ -48,7 +48,8 @@ internal static class StateSchema
         """,
         // Notifications (SPEC §10): each mail channel's outbox in the one table, the Message-IDs a digest answers;
         // the webhook and exec outboxes; notifications waiting for the notifier; the message that announced each
-        // open incident on each channel; the next reminder of each open incident.
+        // open incident on each channel (the open Problem mail's Message-ID moves there); the next reminder of each
+        // open incident.
         """
         ALTER TABLE outbox ADD COLUMN channel TEXT NOT NULL DEFAULT 'email';
         ALTER TABLE outbox ADD COLUMN refs TEXT;
@@ -75,6 +76,10 @@ internal static class StateSchema
             PRIMARY KEY (channel, incident)
         ) WITHOUT ROWID;
         CREATE TABLE reminders (incident TEXT PRIMARY KEY NOT NULL, check_id TEXT NOT NULL, due TEXT NOT NULL) WITHOUT ROWID;
+        INSERT INTO threads (channel, incident, check_id, message_id)
+            SELECT 'email', id || '#' || incidents, id, open_problem_message_id FROM checks
+            WHERE status = 'Error' AND open_problem_message_id IS NOT NULL;
+        ALTER TABLE checks DROP COLUMN open_problem_message_id;
         """,
     ];
 

@@ -15,7 +15,7 @@ public sealed class TransitionNotificationsTests
         new("test/web", from, to, at, message, 3, errorSince, ErrorInterval);
 
     private static CheckState Row(CheckStatus status, int incidents) =>
-        new("test/web", status, T, 0, "", null, null, null, null, incidents);
+        new("test/web", status, T, 0, "", null, null, null, incidents);
 
     [Fact]
     public void Entering_error_is_a_problem_that_opens_the_incident_the_row_counts()

@@ -177,18 +177,56 @@ public sealed class NotificationStoreTests : IDisposable
     }
 
     [Fact]
-    public void A_version_2_database_keeps_its_queued_mails_in_the_email_outbox()
+    public void A_version_2_database_keeps_its_queued_mails_in_the_email_outbox_and_its_open_problem_thread()
     {
         Directory.CreateDirectory(_dir.Path);
-        using (var store = _dir.Open()) store.Outbox.Enqueue(StateDir.Mail(1));
+        using (var store = _dir.Open())
+        {
+            store.Outbox.Enqueue(StateDir.Mail(1));
+            store.SaveCheck(StateDir.Check("http4/a", CheckStatus.Error) with { Incidents = 3 });
+        }
         Execute("""
             DROP TABLE deliveries; DROP TABLE pending; DROP TABLE threads; DROP TABLE reminders; DROP INDEX outbox_by_channel;
-            ALTER TABLE outbox DROP COLUMN channel; ALTER TABLE outbox DROP COLUMN refs; PRAGMA user_version = 2;
+            ALTER TABLE outbox DROP COLUMN channel; ALTER TABLE outbox DROP COLUMN refs;
+            ALTER TABLE checks ADD COLUMN open_problem_message_id TEXT;
+            UPDATE checks SET open_problem_message_id = '<p@x>';
+            PRAGMA user_version = 2;
             """);
 
         using var reopened = _dir.Open();
 
         StateDir.AssertSameMail(StateDir.Mail(1), reopened.Outbox.Peek());
+        Assert.Equal("<p@x>", reopened.AnnouncedBy("email", "http4/a#3"));
+        Assert.Empty(_dir.Errors);
+    }
+
+    [Fact]
+    public void A_version_1_database_gets_incidents_and_its_open_problem_mail_becomes_the_email_thread()
+    {
+        Directory.CreateDirectory(_dir.Path);
+        Execute("""
+            CREATE TABLE checks (id TEXT PRIMARY KEY NOT NULL, status TEXT NOT NULL, since TEXT NOT NULL,
+                consecutive_failures INTEGER NOT NULL, last_message TEXT NOT NULL, error_since TEXT,
+                open_problem_message_id TEXT) WITHOUT ROWID;
+            CREATE TABLE outbox (seq INTEGER PRIMARY KEY, state TEXT NOT NULL CHECK (state IN ('queued', 'sent', 'dead')),
+                message_id TEXT NOT NULL, sender TEXT NOT NULL, recipients TEXT NOT NULL, subject TEXT NOT NULL,
+                body TEXT NOT NULL, in_reply_to TEXT, date TEXT NOT NULL, kind TEXT NOT NULL, check_id TEXT, reason TEXT,
+                changed_ms INTEGER NOT NULL);
+            CREATE INDEX outbox_by_state ON outbox (state, seq);
+            INSERT INTO checks VALUES ('a', 'Error', '2026-11-24T10:02:03.0000000+01:00', 2, 'down',
+                '2026-11-24T10:02:03.0000000+01:00', '<p@x>');
+            INSERT INTO checks VALUES ('b', 'Ok', '2026-11-24T10:02:03.0000000+01:00', 0, '', NULL, NULL);
+            INSERT INTO outbox VALUES (1, 'queued', '<q@x>', 'Picomon <p@example.org>', '["ops@example.org"]', 's', 'b', NULL,
+                '2026-11-24T10:02:03.0000000+01:00', 'Problem', 'a', NULL, 0);
+            PRAGMA user_version = 1;
+            """);
+
+        using var store = _dir.Open();
+
+        Assert.Equal([("a", 1), ("b", 0)], store.LoadChecks().Select(c => (c.Id, c.Incidents)));
+        Assert.Equal("<p@x>", store.AnnouncedBy("email", "a#1"));
+        Assert.Equal(("<q@x>", null), (store.Outbox.Peek()?.MessageId, store.Outbox.Peek()?.Incident));
+        store.CommitTransitions([StateDir.Check("b", CheckStatus.Error)], [Problem("b")]);
         Assert.Empty(_dir.Errors);
     }
 
