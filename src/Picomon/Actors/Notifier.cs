@@ -65,13 +65,13 @@ public sealed class Notifier : ReceiveActor, IWithTimers
         Apply(settings);
         Receive<Queued>(q => Enter(q.Notifications));
         Receive<InboxDue>(_ => ProcessInbox());
-        Receive<WindowDue>(w => SendWindow(w.Key));
+        Receive<WindowDue>(_ => SendWindows(_windows.Due(Now)));
         Receive<RemindersDue>(_ => Remind());
         Receive<Reconfigure>(OnReconfigure);
         Receive<CloseWindows>(_ =>
         {
             ProcessInbox();
-            foreach (var key in _windows.Open.ToList()) SendWindow(key);
+            SendWindows([.. _windows.Open]);
             Sender.Tell(WindowsClosed.Instance);
         });
         Receive<Flush>(flush => _senders.FlushAsync(Self, flush.Within, _log).PipeTo(Sender, success: unsent => new Flushed(unsent)));
@@ -124,17 +124,22 @@ public sealed class Notifier : ReceiveActor, IWithTimers
         }
     }
 
-    /// <summary>Sends what <paramref name="key"/>'s window gathered, with what was received before it closed.</summary>
-    private void SendWindow(string key)
+    /// <summary>Sends what the windows of <paramref name="keys"/> gathered, with what was received before they closed,
+    /// in one commit (a storm's windows tend to close together).</summary>
+    private void SendWindows(IReadOnlyList<string> keys)
     {
-        Timers.Cancel($"window {key}");
         ProcessInbox();
-        var items = _windows.Close(key, Now);
-        if (items.Count == 0) return;
         var batch = _dispatch.Begin(Now);
-        batch.Send(items, GroupOf(items[0].Notification.CheckId));
-        if (batch.Changes.Mails.Count + batch.Changes.Deliveries.Count == 0 && batch.Recovered > 0)
-            _log.Info("{0} problem(s) recovered before notification: nothing sent", batch.Recovered);
+        foreach (var key in keys)
+        {
+            Timers.Cancel($"window {key}");
+            var items = _windows.Close(key, Now);
+            var messages = batch.Changes.Mails.Count + batch.Changes.Deliveries.Count;
+            var recovered = batch.Recovered;
+            if (items.Count > 0) batch.Send(items, GroupOf(items[0].Notification.CheckId));
+            if (batch.Changes.Mails.Count + batch.Changes.Deliveries.Count == messages && batch.Recovered > recovered)
+                _log.Info("{0} problem(s) recovered before notification: nothing sent", batch.Recovered - recovered);
+        }
         Commit(batch);
     }
 
@@ -193,7 +198,7 @@ public sealed class Notifier : ReceiveActor, IWithTimers
         _windows.Reconfigure(Notify.GroupWait, Notify.GroupInterval);
         _senders.Apply(Context, _settings);
         // Without grouping, what the windows hold goes out now.
-        if (Notify.GroupWait <= TimeSpan.Zero) foreach (var key in _windows.Open.ToList()) SendWindow(key);
+        if (Notify.GroupWait <= TimeSpan.Zero) SendWindows([.. _windows.Open]);
         RemindOpenIncidents();
     }
 

@@ -9,7 +9,7 @@ namespace Picomon.Notifications;
 /// Pure: the time is passed in; the caller arms a timer for each window opened.</summary>
 public sealed class GroupWindows(TimeSpan groupWait, TimeSpan groupInterval)
 {
-    private readonly Dictionary<string, List<PendingNotification>> _open = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (DateTimeOffset Closes, List<PendingNotification> Items)> _open = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DateTimeOffset> _lastClosed = new(StringComparer.Ordinal);
     // Closings in time order, to forget the groups quiet for longer than group-interval without scanning them all.
     private readonly Queue<(string Key, DateTimeOffset At)> _closings = new();
@@ -17,6 +17,9 @@ public sealed class GroupWindows(TimeSpan groupWait, TimeSpan groupInterval)
 
     /// <summary>The keys of the groups with an open window.</summary>
     public IReadOnlyCollection<string> Open => _open.Keys;
+
+    /// <summary>The keys of the windows that close at <paramref name="now"/> or before.</summary>
+    public IReadOnlyList<string> Due(DateTimeOffset now) => _open.Where(w => w.Value.Closes <= now).Select(w => w.Key).ToList();
 
     /// <summary>The group of a notification of <paramref name="check"/> (null: a check no longer configured, a group
     /// of its own).</summary>
@@ -36,13 +39,14 @@ public sealed class GroupWindows(TimeSpan groupWait, TimeSpan groupInterval)
     /// <param name="at">When the item came: now, or for a notification still pending after a restart, when it happened.</param>
     public DateTimeOffset? Add(string key, PendingNotification item, DateTimeOffset at)
     {
-        if (_open.TryGetValue(key, out var items))
+        if (_open.TryGetValue(key, out var open))
         {
-            items.Add(item);
+            open.Items.Add(item);
             return null;
         }
-        _open[key] = [item];
-        return _lastClosed.TryGetValue(key, out var closed) && at < closed + _groupInterval ? closed + _groupInterval : at + _groupWait;
+        var closes = _lastClosed.TryGetValue(key, out var closed) && at < closed + _groupInterval ? closed + _groupInterval : at + _groupWait;
+        _open[key] = (closes, [item]);
+        return closes;
     }
 
     /// <summary>Closes <paramref name="key"/>'s window and returns what it gathered, in order (nothing if none is open).</summary>
@@ -53,9 +57,9 @@ public sealed class GroupWindows(TimeSpan groupWait, TimeSpan groupInterval)
             _closings.Dequeue();
             if (_lastClosed.TryGetValue(oldest.Key, out var at) && at == oldest.At) _lastClosed.Remove(oldest.Key);
         }
-        if (!_open.Remove(key, out var items)) return [];
+        if (!_open.Remove(key, out var window)) return [];
         _lastClosed[key] = now;
         _closings.Enqueue((key, now));
-        return items;
+        return window.Items;
     }
 }

@@ -12,7 +12,7 @@ public sealed class MemoryStateStore : IStateStore
     private readonly Dictionary<string, MemoryOutbox> _mailOutboxes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, MemoryDeliveryOutbox> _deliveryOutboxes = new(StringComparer.Ordinal);
     private readonly SortedDictionary<long, Notification> _pending = [];
-    private readonly Dictionary<(string Channel, string Incident), (string CheckId, string MessageId)> _threads = [];
+    private readonly Dictionary<string, Dictionary<string, (string CheckId, string MessageId)>> _threads = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ScheduledReminder> _reminders = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private long _nextSeq = 1;
@@ -62,12 +62,16 @@ public sealed class MemoryStateStore : IStateStore
             var queued = Queue(changes.Queued);
             foreach (var (channel, mail) in changes.Mails) MailOutbox(channel).Enqueue(mail);
             foreach (var (channel, delivery) in changes.Deliveries) Deliveries(channel).Enqueue(delivery);
-            foreach (var (channel, incident, check, id) in changes.Announced) _threads[(channel, incident)] = (check, id);
+            foreach (var (channel, incident, check, id) in changes.Announced)
+            {
+                if (!_threads.TryGetValue(incident, out var channels)) _threads[incident] = channels = new(StringComparer.Ordinal);
+                channels[channel] = (check, id);
+            }
             foreach (var reminder in changes.Scheduled) _reminders[reminder.Incident] = reminder;
             foreach (var incident in changes.Closed)
             {
                 _reminders.Remove(incident);
-                foreach (var key in _threads.Keys.Where(k => k.Incident == incident).ToList()) _threads.Remove(key);
+                _threads.Remove(incident);
             }
             return queued;
         }
@@ -80,7 +84,7 @@ public sealed class MemoryStateStore : IStateStore
 
     public string? AnnouncedBy(string channel, string incident)
     {
-        lock (_gate) return _threads.TryGetValue((channel, incident), out var thread) ? thread.MessageId : null;
+        lock (_gate) return _threads.TryGetValue(incident, out var channels) && channels.TryGetValue(channel, out var thread) ? thread.MessageId : null;
     }
 
     public IReadOnlyList<ScheduledReminder> LoadReminders()
@@ -95,7 +99,7 @@ public sealed class MemoryStateStore : IStateStore
         {
             foreach (var id in _checks.Keys.Where(id => !keep.Contains(id)).ToList()) _checks.Remove(id);
             foreach (var (incident, _) in _reminders.Where(r => !keep.Contains(r.Value.CheckId)).ToList()) _reminders.Remove(incident);
-            foreach (var (key, _) in _threads.Where(t => !keep.Contains(t.Value.CheckId)).ToList()) _threads.Remove(key);
+            foreach (var (incident, _) in _threads.Where(t => t.Value.Values.Any(c => !keep.Contains(c.CheckId))).ToList()) _threads.Remove(incident);
         }
     }
 

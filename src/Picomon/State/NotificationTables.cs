@@ -15,7 +15,8 @@ internal sealed class NotificationTables
     private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
 
     private readonly SortedDictionary<long, Notification> _pending = [];
-    private readonly Dictionary<(string Channel, string Incident), (string CheckId, string MessageId)> _threads = [];
+    // By incident, then channel: an OK closes its incident's threads on every channel at once.
+    private readonly Dictionary<string, Dictionary<string, (string CheckId, string MessageId)>> _threads = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ScheduledReminder> _reminders = new(StringComparer.Ordinal);
     private long _nextSeq = 1;
 
@@ -24,7 +25,7 @@ internal sealed class NotificationTables
     public IReadOnlyList<ScheduledReminder> Reminders => _reminders.Values.ToList();
 
     public string? AnnouncedBy(string channel, string incident) =>
-        _threads.TryGetValue((channel, incident), out var thread) ? thread.MessageId : null;
+        _threads.TryGetValue(incident, out var channels) && channels.TryGetValue(channel, out var thread) ? thread.MessageId : null;
 
     public void Load(SqliteConnection connection)
     {
@@ -33,7 +34,7 @@ internal sealed class NotificationTables
                                         ?? throw new InvalidDataException("a pending notification is null"));
         _nextSeq = _pending.Count == 0 ? 1 : _pending.Keys.Max() + 1;
         StateSchema.ForEachRow(connection, "SELECT channel, incident, check_id, message_id FROM threads", row =>
-            _threads[(row.GetString(0), row.GetString(1))] = (row.GetString(2), row.GetString(3)));
+            Announce(row.GetString(0), row.GetString(1), row.GetString(2), row.GetString(3)));
         StateSchema.ForEachRow(connection, "SELECT incident, check_id, due FROM reminders", row =>
             _reminders[row.GetString(0)] = new ScheduledReminder(row.GetString(0), row.GetString(1), StateSchema.ReadTime(row, 2)));
     }
@@ -60,12 +61,12 @@ internal sealed class NotificationTables
     {
         foreach (var seq in changes.Released) _pending.Remove(seq);
         var queue = Queue(changes.Queued, queued);
-        foreach (var (channel, incident, check, messageId) in changes.Announced) _threads[(channel, incident)] = (check, messageId);
+        foreach (var (channel, incident, check, messageId) in changes.Announced) Announce(channel, incident, check, messageId);
         foreach (var reminder in changes.Scheduled) _reminders[reminder.Incident] = reminder;
         foreach (var incident in changes.Closed)
         {
             _reminders.Remove(incident);
-            foreach (var key in _threads.Keys.Where(k => k.Incident == incident).ToList()) _threads.Remove(key);
+            _threads.Remove(incident);
         }
         return transaction =>
         {
@@ -84,11 +85,11 @@ internal sealed class NotificationTables
     /// <summary>Forgets the threads and reminders of checks not in <paramref name="keep"/>; null when there are none.</summary>
     public Action<SqliteTransaction>? ForgetChecksExcept(HashSet<string> keep)
     {
-        var gone = _reminders.Values.Select(r => r.CheckId).Concat(_threads.Values.Select(t => t.CheckId))
+        var gone = _reminders.Values.Select(r => r.CheckId).Concat(_threads.Values.SelectMany(t => t.Values).Select(t => t.CheckId))
             .Where(id => !keep.Contains(id)).Distinct().ToList();
         if (gone.Count == 0) return null;
         foreach (var (incident, _) in _reminders.Where(r => !keep.Contains(r.Value.CheckId)).ToList()) _reminders.Remove(incident);
-        foreach (var (key, _) in _threads.Where(t => !keep.Contains(t.Value.CheckId)).ToList()) _threads.Remove(key);
+        foreach (var (incident, _) in _threads.Where(t => t.Value.Values.Any(c => !keep.Contains(c.CheckId))).ToList()) _threads.Remove(incident);
         return transaction =>
         {
             foreach (var id in gone)
@@ -103,8 +104,15 @@ internal sealed class NotificationTables
     {
         foreach (var table in new[] { "pending", "threads", "reminders" }) StateSchema.Execute(transaction, $"DELETE FROM {table}");
         foreach (var (seq, notification) in _pending) InsertPending(transaction, seq, notification);
-        foreach (var ((channel, incident), (check, messageId)) in _threads) InsertThread(transaction, channel, incident, check, messageId);
+        foreach (var (incident, channels) in _threads)
+            foreach (var (channel, (check, messageId)) in channels) InsertThread(transaction, channel, incident, check, messageId);
         foreach (var reminder in _reminders.Values) InsertReminder(transaction, reminder);
+    }
+
+    private void Announce(string channel, string incident, string check, string messageId)
+    {
+        if (!_threads.TryGetValue(incident, out var channels)) _threads[incident] = channels = new(StringComparer.Ordinal);
+        channels[channel] = (check, messageId);
     }
 
     private static void InsertPending(SqliteTransaction transaction, long seq, Notification notification) =>

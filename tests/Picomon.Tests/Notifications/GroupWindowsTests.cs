@@ -22,6 +22,8 @@ public sealed class GroupWindowsTests
         Assert.Null(windows.Add("g", Item(2), T + TimeSpan.FromSeconds(20)));
         Assert.Equal(T + TimeSpan.FromSeconds(10) + Wait, windows.Add("other", Item(3), T + TimeSpan.FromSeconds(10)));
 
+        Assert.Equal(["g"], windows.Due(T + Wait));
+        Assert.Equal(["g", "other"], windows.Due(T + Wait + TimeSpan.FromSeconds(10)).Order());
         Assert.Equal([1L, 2L], windows.Close("g", T + Wait).Select(i => i.Seq));
         Assert.Equal(["other"], windows.Open);
         Assert.Empty(windows.Close("g", T + Wait));
