@@ -1,0 +1,81 @@
+using System.CommandLine;
+using Picomon.Checks;
+
+namespace Picomon.Cli;
+
+/// <summary>The subcommands of SPEC §1 (<c>picomon status</c>, …), parsed by System.CommandLine. The root
+/// options (<c>picomon [-c FILE] [-1] [-t] [-D] [--version] [-h]</c>) stay with <see cref="CommandLine"/>: their
+/// usage errors are part of the contract, word for word, and System.CommandLine words its own (and does not
+/// let them be replaced). A command line is a subcommand's when its first word that is not an option, nor
+/// the FILE of <c>-c</c>/<c>-s</c>/<c>--config</c>, is a subcommand's name; so <c>-c FILE</c> may come before
+/// or after the name.</summary>
+public static class Subcommands
+{
+    /// <summary>Every subcommand: its name, its line in <c>picomon --help</c>, how to build it. Adding one is one line here.</summary>
+    private static readonly (string Name, string Synopsis, Func<SubcommandContext, Command> Create)[] All =
+    [
+        ("status", "status [--json] [PATTERN...]   state of every check, problems first", ControlCommands.Status),
+        ("run-now", "run-now [PATTERN...]           run the matching checks now", ControlCommands.RunNow),
+        ("reload", "reload                         reload the configuration, as SIGHUP", ControlCommands.Reload),
+    ];
+
+    /// <summary>What <c>picomon --help</c> says of the subcommands, after <see cref="CommandLine.Usage"/>.</summary>
+    public static string Usage =>
+        "\nSubcommands, to the daemon running on the configuration's state-dir (each takes -c FILE):\n"
+        + string.Concat(All.Select(s => $"  picomon {s.Synopsis}\n"))
+        + "PATTERN: a check id, or a glob on ids ('http4/*'). 'picomon SUBCOMMAND --help' tells more.\n"
+        + "Exit codes: 0 success; 1 status: a check is in error, or no check matches; 2 usage or configuration\n"
+        + "error; 3 no daemon is running on that state-dir.";
+
+    /// <summary>Whether <paramref name="args"/> run a subcommand (see the class summary).</summary>
+    public static bool Named(IReadOnlyList<string> args)
+    {
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (args[i] is "-c" or "-s" or "--config") i++;
+            else if (!args[i].StartsWith('-')) return All.Any(s => s.Name == args[i]);
+        }
+        return false;
+    }
+
+    /// <summary>Parses and runs a subcommand; returns the exit code (2 for a usage error).</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var config = new Option<string?>("--config", "-c", "-s")
+        {
+            Description = "the daemon's configuration file, to find its state-dir (default: ./picomon.conf, else the embedded one)",
+            HelpName = "FILE",
+            Recursive = true,
+        };
+        var root = new RootCommand("picomon: the subcommands that talk to a running daemon") { config };
+        var context = new SubcommandContext(config, stdout, stderr);
+        foreach (var (_, _, create) in All) root.Add(create(context));
+        // No @response-file expansion: a PATTERN may begin with '@'.
+        var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors) await stderr.WriteLineAsync($"picomon: {error.Message}");
+            await stderr.WriteLineAsync($"Try 'picomon {parsed.CommandResult.Command.Name} --help'.");
+            return App.UsageOrConfigError;
+        }
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });
+    }
+
+    /// <summary>The PATTERN... argument: check ids or globs (<see cref="CheckPatterns"/>). A word beginning with
+    /// '-' is taken for a mistyped option, not a pattern (write <c>\-</c> for an id that begins so).</summary>
+    public static Argument<string[]> PatternArgument(string description)
+    {
+        var patterns = new Argument<string[]>("PATTERN") { Arity = ArgumentArity.ZeroOrMore, Description = description };
+        patterns.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens.Where(t => t.Value.StartsWith('-')))
+                result.AddError($"unknown option '{token.Value}'");
+            if (CheckPatterns.Parse(result.Tokens.Select(t => t.Value).ToList(), out var error) is null)
+                result.AddError(error!);
+        });
+        return patterns;
+    }
+}
+
+/// <summary>What every subcommand shares: the <c>-c</c> option and where to write.</summary>
+public sealed record SubcommandContext(Option<string?> Config, TextWriter Stdout, TextWriter Stderr);
