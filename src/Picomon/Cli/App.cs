@@ -12,7 +12,8 @@ public static class App
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        if (Subcommands.Named(args)) return await Subcommands.RunAsync(args, stdout, stderr);
+        if (Subcommands.FirstWord(args) is { } word && await Subcommands.RunAsync(word, args, stdout, stderr) is { } exit)
+            return exit;
         var command = CommandLine.Parse(args, out var usageError);
         if (command is null)
         {

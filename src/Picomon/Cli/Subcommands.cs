@@ -6,9 +6,9 @@ namespace Picomon.Cli;
 /// <summary>The subcommands of SPEC §1 (<c>picomon status</c>, …), parsed by System.CommandLine. The root
 /// options (<c>picomon [-c FILE] [-1] [-t] [-D] [--version] [-h]</c>) stay with <see cref="CommandLine"/>: their
 /// usage errors are part of the contract, word for word, and System.CommandLine words its own (and does not
-/// let them be replaced). A command line is a subcommand's when its first word that is not an option, nor
-/// the FILE of <c>-c</c>/<c>-s</c>/<c>--config</c>, is a subcommand's name; so <c>-c FILE</c> may come before
-/// or after the name.</summary>
+/// let them be replaced). A command line is a subcommand's when its <see cref="FirstWord"/> is a subcommand's
+/// name; so <c>-c FILE</c> may come before or after the name. Any other word is left to the root parser,
+/// whose "unknown option" it has always been.</summary>
 public static class Subcommands
 {
     /// <summary>Every subcommand: its name, its line in <c>picomon --help</c>, how to build it. Adding one is one line here.</summary>
@@ -27,20 +27,24 @@ public static class Subcommands
         + "Exit codes: 0 success; 1 status: a check is in error, or no check matches; 2 usage or configuration\n"
         + "error; 3 no daemon is running on that state-dir.";
 
-    /// <summary>Whether <paramref name="args"/> run a subcommand (see the class summary).</summary>
-    public static bool Named(IReadOnlyList<string> args)
+    /// <summary>The first word of <paramref name="args"/> that is not an option nor the FILE of
+    /// <c>-c</c>/<c>-s</c>/<c>--config</c>: a subcommand's name, if anything. The daemon, <c>--one</c> and
+    /// <c>-t</c> have none, so they never load System.CommandLine.</summary>
+    public static string? FirstWord(IReadOnlyList<string> args)
     {
         for (var i = 0; i < args.Count; i++)
         {
             if (args[i] is "-c" or "-s" or "--config") i++;
-            else if (!args[i].StartsWith('-')) return All.Any(s => s.Name == args[i]);
+            else if (!args[i].StartsWith('-')) return args[i];
         }
-        return false;
+        return null;
     }
 
-    /// <summary>Parses and runs a subcommand; returns the exit code (2 for a usage error).</summary>
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    /// <summary>Parses and runs the subcommand <paramref name="word"/> names; returns its exit code (2 for a
+    /// usage error), or null when <paramref name="word"/> is no subcommand's name.</summary>
+    public static async Task<int?> RunAsync(string word, string[] args, TextWriter stdout, TextWriter stderr)
     {
+        if (!All.Any(s => s.Name == word)) return null;
         var config = new Option<string?>("--config", "-c", "-s")
         {
             Description = "the daemon's configuration file, to find its state-dir (default: ./picomon.conf, else the embedded one)",

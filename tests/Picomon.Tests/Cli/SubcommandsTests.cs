@@ -27,16 +27,22 @@ public sealed class SubcommandsTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Theory]
-    [InlineData(new[] { "status" }, true)]
-    [InlineData(new[] { "-c", "x.conf", "run-now", "http4/*" }, true)]
-    [InlineData(new[] { "--config", "x.conf", "reload" }, true)]
-    [InlineData(new[] { "-c", "status" }, false)]          // a file named status
-    [InlineData(new[] { "--config=status" }, false)]
-    [InlineData(new[] { "-1", "-c", "x.conf" }, false)]
-    [InlineData(new[] { "stats" }, false)]                 // not a subcommand: the root parser's "unknown option"
-    [InlineData(new string[0], false)]
-    public void A_command_line_is_a_subcommands_when_its_first_word_is_one(string[] args, bool named) =>
-        Assert.Equal(named, Subcommands.Named(args));
+    [InlineData(new[] { "status" }, "status")]
+    [InlineData(new[] { "-c", "x.conf", "run-now", "http4/*" }, "run-now")]
+    [InlineData(new[] { "--config", "x.conf", "reload" }, "reload")]
+    [InlineData(new[] { "-c", "status" }, null)]          // a file named status
+    [InlineData(new[] { "--config=status", "-D" }, null)]
+    [InlineData(new[] { "-1", "-c", "x.conf" }, null)]
+    [InlineData(new string[0], null)]
+    public void The_first_word_that_is_neither_an_option_nor_a_config_file_names_the_subcommand(string[] args, string? word) =>
+        Assert.Equal(word, Subcommands.FirstWord(args));
+
+    [Fact]
+    public async Task A_word_that_is_no_subcommand_is_the_root_parsers_unknown_option_as_ever()
+    {
+        Assert.Equal((2, "", "picomon: unknown option 'stats'\nTry 'picomon --help'.\n"), await RunAsync("stats"));
+        Assert.Equal((2, "", "picomon: unknown option 'stats'\nTry 'picomon --help'.\n"), await RunAsync("-c", "x.conf", "stats", "--json"));
+    }
 
     [Theory]
     [InlineData(new[] { "status", "-D" }, "picomon: unknown option '-D'\nTry 'picomon status --help'.\n")]
