@@ -21,11 +21,11 @@ public static class Subcommands
 
     /// <summary>What <c>picomon --help</c> says of the subcommands, after <see cref="CommandLine.Usage"/>.</summary>
     public static string Usage =>
-        "\nSubcommands, to the daemon running on the configuration's state-dir (each takes -c FILE):\n"
+        "\n\nSubcommands, to the daemon running on the configuration's state-dir (each takes -c FILE):\n"
         + string.Concat(All.Select(s => $"  picomon {s.Synopsis}\n"))
         + "PATTERN: a check id, or a glob on ids ('http4/*'). 'picomon SUBCOMMAND --help' tells more.\n"
-        + "Exit codes: 0 success; 1 status: a check is in error, or no check matches; 2 usage or configuration\n"
-        + "error; 3 no daemon is running on that state-dir.";
+        + "Exit codes: 0 success; 1 a check status lists is in error, or no check matches; 2 usage or\n"
+        + "configuration error; 3 no daemon is running on that state-dir.";
 
     /// <summary>The first word of <paramref name="args"/> that is not an option nor the FILE of
     /// <c>-c</c>/<c>-s</c>/<c>--config</c>: a subcommand's name, if anything. The daemon, <c>--one</c> and
@@ -62,7 +62,8 @@ public static class Subcommands
             await stderr.WriteLineAsync($"Try 'picomon {parsed.CommandResult.Command.Name} --help'.");
             return App.UsageOrConfigError;
         }
-        return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });
+        // Without the default exception handler: it would turn a bug into exit 1, which means "a check is in error".
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
     }
 
     /// <summary>The PATTERN... argument: check ids or globs (<see cref="CheckPatterns"/>). A word beginning with
