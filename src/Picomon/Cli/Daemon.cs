@@ -11,9 +11,11 @@ using Microsoft.Extensions.Logging;
 using Picomon.Actors;
 using Picomon.Checks;
 using Picomon.Configuration;
+using Picomon.Control;
 using Picomon.Logging;
 using Picomon.Mail;
 using Picomon.State;
+using Picomon.Status;
 using Picomon.Scheduling;
 using AkkaLogLevel = Akka.Event.LogLevel;
 
@@ -45,12 +47,25 @@ public static class Daemon
         // Disposed after the actor system has stopped: its last save happens then.
         using (store)
         {
+            // After the store: its lock is what refuses a second daemon on the same state-dir.
+            ControlServer control;
+            try
+            {
+                control = ControlServer.Bind(settings.StateDir);
+            }
+            catch (ControlSocketException e)
+            {
+                await Console.Error.WriteLineAsync($"picomon: {e.Message}");
+                return App.UsageOrConfigError;
+            }
+            await using var _ = control;
             // Checks that left the configuration are forgotten; the others resume where they were.
             store.ForgetChecksExcept(settings.Checks.Select(c => c.Id).ToList());
             var restored = store.LoadChecks();
             log.LogInformation("State from {Path}: {Checks} checks ({Errors} in error), {Mails} mails queued",
                 store.DatabasePath, restored.Count, restored.Count(r => r.Status == CheckStatus.Error), store.Outbox.Count);
-            using var host = BuildHost(settings, level, logs, system => StartActors(system, settings, store, signals));
+            using var host = BuildHost(settings, level, logs,
+                system => StartActors(system, settings, store, new Relays(signals, control, log)));
             await host.RunAsync();
         }
         log.LogInformation("Picomon stopped");
@@ -88,7 +103,10 @@ public static class Daemon
         return builder.Build();
     }
 
-    private static void StartActors(ActorSystem system, PicomonSettings settings, IStateStore store, SignalRelay relay)
+    /// <summary>What hands requests from outside to the actors: the signal handlers and the control socket.</summary>
+    private sealed record Relays(SignalRelay Signals, ControlServer Control, ILogger Log);
+
+    private static void StartActors(ActorSystem system, PicomonSettings settings, IStateStore store, Relays relays)
     {
         var composer = new MailComposer(ConfigLoader.Fqdn.Value);
         var mailer = system.ActorOf(Mailer.Props(settings.Emails, store.Outbox), "mailer");
@@ -102,9 +120,21 @@ public static class Daemon
         // The embedded default has no file to re-read: SIGHUP then reloads the same embedded text.
         var reloader = system.ActorOf(ConfigReloader.Props(() => ConfigLoader.Load(settings.Source == ConfigLoader.EmbeddedSource ? null : settings.Source),
             settings, new ConfigReloader.Targets(checks, aggregator, mailer, reporter, signals), composer), "reloader");
-        relay.Attach(() => signals.Tell(SignalListener.DumpRequested.Instance), () => reloader.Tell(ConfigReloader.ReloadRequested.Instance));
+        relays.Signals.Attach(() => signals.Tell(SignalListener.DumpRequested.Instance), () => reloader.Tell(ConfigReloader.ReloadRequested.Instance));
+        relays.Control.Start(
+        [
+            new StatusHandler(new StatusReader(reloader, aggregator)),
+            new RunNowHandler(checks),
+            new ReloadHandler(reloader),
+        ], relays.Log);
 
         var shutdown = CoordinatedShutdown.Get(system);
+        // First of all, nothing more is asked from outside (in parallel with stopping the checks).
+        shutdown.AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "stop-control", async () =>
+        {
+            await relays.Control.DisposeAsync();
+            return Done.Instance;
+        });
         // SPEC §7: stop starting new runs and let running ones finish or time out before the system goes.
         shutdown.AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "stop-checks", async () =>
         {
