@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Picomon.IntegrationTests.Support;
-using Picomon.Tests.Support;
 
 namespace Picomon.IntegrationTests;
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 using Picomon.IntegrationTests.Support;
-using Picomon.Tests.Support;
 
 namespace Picomon.IntegrationTests;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Picomon.IntegrationTests.Support;
-using Picomon.Tests.Support;
 
 namespace Picomon.IntegrationTests;
 

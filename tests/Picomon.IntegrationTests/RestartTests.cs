@@ -1,5 +1,4 @@
 using MimeKit;
-using Picomon.Tests.Support;
 
 namespace Picomon.IntegrationTests;
 

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using DnsClient;
 
-namespace Picomon.Tests.Support;
+namespace Picomon.TestSupport;
 
 /// <summary>A real Debian dnsmasq listening on one loopback address and port, started in the
 /// foreground and killed (and reaped) on dispose.</summary>

@@ -1,4 +1,4 @@
-namespace Picomon.Tests.Support;
+namespace Picomon.TestSupport;
 
 /// <summary>Looks through /proc for processes whose command line carries a marker, so a test can
 /// tell whether anything a plugin started is still running.</summary>

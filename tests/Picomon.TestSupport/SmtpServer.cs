@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using MimeKit;
 
-namespace Picomon.Tests.Support;
+namespace Picomon.TestSupport;
 
 /// <summary>A real SMTP server on loopback for tests: Debian's aiosmtpd driven by
 /// <c>testdata/smtp/smtp_server.py</c>. Owns the python process (killed on Dispose), a temporary
