@@ -12,7 +12,7 @@ namespace Picomon.TestSupport;
 /// the same port, for "server down, then up" tests.</summary>
 public sealed class SmtpServer : IDisposable
 {
-    private static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(30);
     private static readonly string Script = Path.Combine(AppContext.BaseDirectory, "testdata", "smtp", "smtp_server.py");
 
     private readonly SmtpServerOptions _options;
