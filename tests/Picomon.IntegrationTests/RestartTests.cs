@@ -1,4 +1,5 @@
 using MimeKit;
+using Picomon.IntegrationTests.Support;
 
 namespace Picomon.IntegrationTests;
 
@@ -6,10 +7,11 @@ namespace Picomon.IntegrationTests;
 /// error stays in error without a second Problem mail, its OK mail threads to the Problem mail sent before
 /// the restart, and a mail queued behind a stopped SMTP server is delivered once. The check is an exec
 /// whose result a flag file decides, so the test flips it up and down.</summary>
+[Collection(RealTime.Name)]
 public sealed class RestartTests : IDisposable
 {
     private const int SigKill = 9, SigTerm = 15;
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(40);
+    private static readonly TimeSpan Deadline = Deadlines.Event;
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("picomon-restart-");
 
     private string Conf => Path.Combine(_dir.FullName, "picomon.conf");
