@@ -65,7 +65,7 @@ public class AlertMailTests
         Assert.Contains("web-name: http4/web\nSince ", report);
 
         var rarely = web.Count("/rarely");
-        picomon.Signal(Daemon.SigUsr1);
+        await Daemon.SignalUntilDumpAsync(picomon);
         await picomon.WaitForOutputAsync((stdout, _) => stdout.Contains("Check rarely is OK\n"), Deadlines.Event);
         await web.WaitForHitsAsync("/rarely", rarely + 1, Deadlines.Event);
         var dump = picomon.Stdout;

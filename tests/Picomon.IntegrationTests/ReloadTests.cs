@@ -3,7 +3,9 @@ using Picomon.IntegrationTests.Support;
 namespace Picomon.IntegrationTests;
 
 /// <summary>SIGHUP reloads, as a sysadmin does them: each check appends a line to its own file every time it
-/// runs, so the files show which checks run before and after the reload.</summary>
+/// runs, so the files show which checks run before and after the reload. Each test first waits until picomon
+/// takes signals (a state dump): until its actors exist it ignores SIGHUP, and on a busy machine that can be
+/// seconds after its first checks ran.</summary>
 [Collection(RealTime.Name)]
 public sealed class ReloadTests : IDisposable
 {
@@ -43,6 +45,7 @@ public sealed class ReloadTests : IDisposable
         Write(Check("kept"), Check("removed"));
         using var picomon = PicomonBinary.Start(_dir.FullName, "-c", Conf);
         await WaitForRunsAsync("removed", 2, picomon);
+        await Daemon.SignalUntilDumpAsync(picomon);
 
         Write(Check("kept"), Check("added"));
         picomon.Signal(SigHup);
@@ -64,6 +67,7 @@ public sealed class ReloadTests : IDisposable
         Write(Check("kept"));
         using var picomon = PicomonBinary.Start(_dir.FullName, "-c", Conf);
         await WaitForRunsAsync("kept", 2, picomon);
+        await Daemon.SignalUntilDumpAsync(picomon);
 
         File.WriteAllText(Conf, "picomon { base-tik = 1s\n checks = [ { type = pong4 } ] }\n");
         picomon.Signal(SigHup);
@@ -77,8 +81,8 @@ public sealed class ReloadTests : IDisposable
         Assert.Equal(0, await picomon.WaitForExitAsync(Deadline));
     }
 
-    /// <summary>Before the reload, 'slow' runs once at start and would not run again for five minutes (every = 600
-    /// ticks of 500 ms); running three more times shows the new definition (every tick) in effect. How a restarted
+    /// <summary>Before the reload, 'slow' runs at start (and at the dump) and would not run again for five minutes
+    /// (every = 600 ticks of 500 ms); running three more times shows the new definition (every tick) in effect. How a restarted
     /// check schedules its runs is proven on virtual time in ChecksSupervisorSpecs.</summary>
     [Fact]
     public async Task A_changed_check_restarts_with_its_new_definition()
@@ -86,6 +90,7 @@ public sealed class ReloadTests : IDisposable
         Write(Check("slow", every: 600), Check("pace"));
         using var picomon = PicomonBinary.Start(_dir.FullName, "-c", Conf);
         await WaitForRunsAsync("slow", 1, picomon);
+        await Daemon.SignalUntilDumpAsync(picomon);
 
         Write(Check("slow", every: 1), Check("pace"));
         picomon.Signal(SigHup);

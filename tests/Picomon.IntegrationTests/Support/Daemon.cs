@@ -27,6 +27,29 @@ public static partial class Daemon
         }
     }
 
+    /// <summary>Sends SIGUSR1 until the daemon prints one more state dump (its header; the caller waits for the
+    /// content it needs). Picomon ignores SIGUSR1 and SIGHUP until its actors exist, and on a busy machine that
+    /// can be seconds after its first checks ran: a dump shows that it takes signals from then on. A dump also
+    /// runs every check at once; more than one dump may come.</summary>
+    public static async Task SignalUntilDumpAsync(PicomonProcess picomon)
+    {
+        var before = Dumps(picomon.Stdout);
+        var until = DateTime.UtcNow + Deadlines.Event;
+        while (true)
+        {
+            picomon.Signal(SigUsr1);
+            try
+            {
+                await picomon.WaitForOutputAsync((stdout, _) => Dumps(stdout) > before, TimeSpan.FromSeconds(2));
+                return;
+            }
+            catch (TimeoutException) when (DateTime.UtcNow < until)
+            {
+                // Not taken yet, or the dump is still coming: ask again (asks during a dump fold into one more).
+            }
+        }
+    }
+
     /// <summary>How many state dumps the daemon has printed so far.</summary>
     public static int Dumps(string stdout) => Regex.Count(stdout, Regex.Escape(DumpHeader));
 
