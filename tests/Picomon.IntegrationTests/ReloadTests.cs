@@ -3,9 +3,9 @@ using Picomon.IntegrationTests.Support;
 namespace Picomon.IntegrationTests;
 
 /// <summary>SIGHUP reloads, as a sysadmin does them: each check appends a line to its own file every time it
-/// runs, so the files show which checks run before and after the reload. Each test first waits until picomon
-/// takes signals (a state dump): until its actors exist it ignores SIGHUP, and on a busy machine that can be
-/// seconds after its first checks ran.</summary>
+/// runs, so the files show which checks run before and after the reload. Each test first waits until picomon's
+/// actors take signals (a state dump): a SIGHUP sent before is kept and applied once they exist, which on a busy
+/// machine can be seconds after the first checks ran, and the test must edit the file only after that.</summary>
 [Collection(RealTime.Name)]
 public sealed class ReloadTests : IDisposable
 {
@@ -102,7 +102,7 @@ public sealed class ReloadTests : IDisposable
     }
 
     [Fact]
-    public async Task Signals_arriving_while_picomon_is_still_starting_do_not_kill_it()
+    public async Task Signals_arriving_while_picomon_is_still_starting_neither_kill_it_nor_are_lost()
     {
         const int SigUsr1 = 10;
         Write(Check("kept"));
@@ -112,7 +112,28 @@ public sealed class ReloadTests : IDisposable
         picomon.Signal(SigUsr1);
         picomon.Signal(SigHup);
 
+        // Kept until the actors exist, then handed on: one dump, one reload.
+        await picomon.WaitForOutputAsync((stdout, stderr) => Daemon.Dumps(stdout) >= 1 && stderr.Contains("Configuration reloaded from"), Deadline);
         await WaitForRunsAsync("kept", 2, picomon);
+        picomon.Signal(SigTerm);
+        Assert.Equal(0, await picomon.WaitForExitAsync(Deadline));
+    }
+
+    /// <summary><c>nohup</c> hands picomon SIGHUP ignored; the runtime would then never deliver it, and a reload by
+    /// SIGHUP would do nothing, silently.</summary>
+    [Fact]
+    public async Task SIGHUP_reloads_under_nohup_too()
+    {
+        Write(Check("kept"));
+        using var picomon = PicomonBinary.StartUnder("nohup", _dir.FullName, "-c", Conf);
+        await WaitForRunsAsync("kept", 1, picomon);
+        await Daemon.SignalUntilDumpAsync(picomon);
+        Write(Check("kept"), Check("added"));
+
+        picomon.Signal(SigHup);
+
+        await WaitForRunsAsync("added", 1, picomon);
+        Assert.Contains("Configuration reloaded from", picomon.Stderr);
         picomon.Signal(SigTerm);
         Assert.Equal(0, await picomon.WaitForExitAsync(Deadline));
     }

@@ -28,9 +28,9 @@ public static partial class Daemon
     }
 
     /// <summary>Sends SIGUSR1 until the daemon prints one more state dump (its header; the caller waits for the
-    /// content it needs). Picomon ignores SIGUSR1 and SIGHUP until its actors exist, and on a busy machine that
-    /// can be seconds after its first checks ran: a dump shows that it takes signals from then on. A dump also
-    /// runs every check at once; more than one dump may come.</summary>
+    /// content it needs). Picomon keeps a SIGUSR1 or SIGHUP that arrives before its actors exist and hands it
+    /// on once they do, which on a busy machine can be seconds after its first checks ran: a dump shows that the
+    /// actors take signals. A dump also runs every check at once; more than one dump may come.</summary>
     public static async Task SignalUntilDumpAsync(PicomonProcess picomon)
     {
         var before = Dumps(picomon.Stdout);
