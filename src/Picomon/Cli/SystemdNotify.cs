@@ -7,10 +7,13 @@ namespace Picomon.Cli;
 /// through Microsoft.Extensions.Hosting.Systemd's <see cref="SystemdNotifier"/> (the datagram to
 /// <c>NOTIFY_SOCKET</c>, abstract sockets included) rather than its <c>UseSystemd()</c> lifetime, which would say
 /// READY when the host has started — before the checks are — and replace Picomon's log format. Exists only when
-/// <c>NOTIFY_SOCKET</c> is set: without it nothing is sent and that assembly is never loaded.</summary>
+/// <c>NOTIFY_SOCKET</c> is set: without it nothing is sent and that assembly is never loaded (so no field here may
+/// be of one of its value types: loading this class would load it).</summary>
 public sealed class SystemdNotify
 {
     private readonly SystemdNotifier _notifier = new();
+    private readonly Lock _sending = new();
+    private bool _stopping;
 
     private SystemdNotify(TimeSpan? watchdogInterval) => WatchdogInterval = watchdogInterval;
 
@@ -31,7 +34,19 @@ public sealed class SystemdNotify
 
     public void Ready() => _notifier.Notify(ServiceState.Ready);
 
-    public void Stopping() => _notifier.Notify(ServiceState.Stopping);
+    /// <summary>STOPPING=1; no watchdog ping follows it.</summary>
+    public void Stopping()
+    {
+        lock (_sending)
+        {
+            _stopping = true;
+            _notifier.Notify(ServiceState.Stopping);
+        }
+    }
 
-    public void Watchdog() => _notifier.Notify(new ServiceState("WATCHDOG=1"));
+    public void Watchdog()
+    {
+        lock (_sending)
+            if (!_stopping) _notifier.Notify(new ServiceState("WATCHDOG=1"));
+    }
 }

@@ -30,7 +30,7 @@ public class MetricsTextTests
             View("http4/new", CheckViewState.Ok),
         ]);
 
-        var samples = await HttpTestText.ParsePrometheusAsync(await RenderAsync(report, Sources()));
+        var samples = await PrometheusParser.ParseAsync(await RenderAsync(report, Sources()));
 
         Assert.Equal([
             "gauge picomon_check_up{check='http4/down',target='web',type='http4'} 0.0",
@@ -57,7 +57,7 @@ public class MetricsTextTests
         var report = new StatusReport(T0, [View(hostile, CheckViewState.Ok, type: "exec", target: "t\"\\")]);
 
         var text = await RenderAsync(report, Sources());
-        var samples = await HttpTestText.ParsePrometheusAsync(text);
+        var samples = await PrometheusParser.ParseAsync(text);
 
         Assert.Contains(@"picomon_check_up{check=""exec/a\""b\\c\nd} x=\""1\"" <é>"",type=""exec"",target=""t\""\\""} 1", text);
         Assert.Contains("gauge picomon_check_up{check='exec/a\"b\\\\c\\nd} x=\"1\" <é>',target='t\"\\\\',type='exec'} 1.0", samples);
@@ -74,7 +74,7 @@ public class MetricsTextTests
             "notifications_failed_total counter", "notifications_queued gauge", "notifications_suppressed_total counter"];
         Assert.Equal(families.Select(f => $"# TYPE picomon_{f}"), text.Split('\n').Where(l => l.StartsWith("# TYPE")));
         Assert.Equal(families.Length, text.Split('\n').Count(l => l.StartsWith("# HELP picomon_")));
-        await HttpTestText.ParsePrometheusAsync(text);
+        await PrometheusParser.ParseAsync(text);
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public class MetricsTextTests
         notifications.Queued("chat", 3);
         notifications.Suppressed("silence");
 
-        var samples = await HttpTestText.ParsePrometheusAsync(await RenderAsync(new StatusReport(T0, []), Sources(probes, load, notifications)));
+        var samples = await PrometheusParser.ParseAsync(await RenderAsync(new StatusReport(T0, []), Sources(probes, load, notifications)));
 
         Assert.Equal([
             "counter picomon_probes_total{result='success',type='test'} 1.0",
@@ -127,7 +127,7 @@ public class MetricsTextTests
             await probes.Count(check, new FixedProbe(ProbeResult.Fail("HTTP 503") with { CertificateExpiry = expiry })).RunAsync(check.Target, CancellationToken.None);
 
         var report = new StatusReport(T0, [View("https4/web", CheckViewState.Error, type: "https4", failures: 1)]);
-        var samples = await HttpTestText.ParsePrometheusAsync(await RenderAsync(report, Sources(probes)));
+        var samples = await PrometheusParser.ParseAsync(await RenderAsync(report, Sources(probes)));
 
         Assert.Equal([$"gauge picomon_check_cert_expiry_timestamp_seconds{{check='https4/web'}} {expiry.ToUnixTimeSeconds()}.0"],
             samples.Where(s => s.Contains("cert_expiry")));
