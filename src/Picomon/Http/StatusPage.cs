@@ -99,6 +99,7 @@ public static class StatusPage
         table { border-collapse: collapse; width: 100%; margin-top: 1rem; }
         th, td { text-align: left; vertical-align: top; padding: .35rem .5rem; border-bottom: 1px solid #ddd; }
         td.id { font-family: ui-monospace, monospace; overflow-wrap: anywhere; }
+        td time { white-space: nowrap; }
         td.message { white-space: pre-wrap; overflow-wrap: anywhere; font-family: ui-monospace, monospace; font-size: .9em; }
         .state { display: inline-block; min-width: 5.5em; padding: .1rem .4rem; border-radius: .3rem; font-weight: bold; text-transform: uppercase; font-size: .85em; }
         tr.error .state { background: #b3261e; color: #fff; }
@@ -110,6 +111,7 @@ public static class StatusPage
           thead { display: none; }
           tr { border: 1px solid #ccc; border-radius: .4rem; margin: 0 0 .8rem; padding: .3rem; }
           td { border: none; padding: .2rem .3rem; }
+          td.message:empty { display: none; }
           td::before { content: attr(data-label) ": "; font-weight: bold; color: #555; font-family: system-ui, sans-serif; }
         }
         </style>
