@@ -80,4 +80,26 @@ public class SystemdTests
         // Nothing after STOPPING=1: the watchdog pings stop with the scheduling of checks.
         Assert.Equal("STOPPING=1", notify.Messages.Last());
     }
+
+    [Fact]
+    public async Task The_unit_file_ships_beside_the_binary_and_systemd_analyze_verifies_it()
+    {
+        var unit = Path.Combine(Path.GetDirectoryName(PicomonBinary.Path)!, "picomon.service");
+        var text = await File.ReadAllTextAsync(unit);
+        foreach (var line in new[] { "Type=notify", "WatchdogSec=30s", "Restart=on-failure", "User=picomon", "StateDirectory=picomon",
+                     "AmbientCapabilities=CAP_NET_RAW", "ExecReload=/bin/kill -HUP $MAINPID", "ExecStart=/opt/picomon/picomon -c /etc/picomon/picomon.conf" })
+            Assert.Contains(line + "\n", text);
+
+        // verify checks that ExecStart exists: pointed at the published binary.
+        using var dir = new Workspace();
+        var copy = dir.Write("picomon.service", text.Replace("/opt/picomon/picomon", PicomonBinary.Path));
+        var verify = new System.Diagnostics.ProcessStartInfo("systemd-analyze", ["verify", "--man=no", copy])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        using var process = System.Diagnostics.Process.Start(verify)!;
+        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0 && output.Length == 0, $"systemd-analyze verify: exit {process.ExitCode}: {output}");
+    }
 }
