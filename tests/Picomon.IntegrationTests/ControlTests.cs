@@ -8,10 +8,11 @@ namespace Picomon.IntegrationTests;
 
 /// <summary>The subcommands against a running daemon, as a sysadmin types them: <c>picomon status</c>,
 /// <c>run-now</c> and <c>reload</c> through the control socket, and what happens without a daemon.</summary>
+[Collection(RealTime.Name)]
 public class ControlTests
 {
     private const int SigKill = 9;
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Deadline = Deadlines.Event;
 
     /// <summary>Runs <c>picomon ARGS</c> in <paramref name="dir"/>, as a user in that directory would.</summary>
     private static Task<(int ExitCode, string Stdout, string Stderr)> PicomonAsync(Workspace dir, params string[] args) =>

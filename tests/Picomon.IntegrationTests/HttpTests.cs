@@ -2,14 +2,14 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Picomon.IntegrationTests.Support;
-using Picomon.Tests.Support;
 
 namespace Picomon.IntegrationTests;
 
 /// <summary>The HTTP front end of the published daemon, as a browser, curl and Prometheus see it.</summary>
+[Collection(RealTime.Name)]
 public class HttpTests
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Deadline = Deadlines.Event;
 
     private static string Config(string checks, string http = "listen = \"127.0.0.1:0\"") => $$"""
         picomon {

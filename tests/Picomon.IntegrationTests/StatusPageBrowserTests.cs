@@ -9,9 +9,10 @@ namespace Picomon.IntegrationTests;
 /// <summary>The status page in a real browser: Debian's headless Chromium (installed by tests/run), driven through
 /// chromedriver, against the published daemon with failing and OK checks. Asserts on what it renders, at a desktop
 /// and at a phone's width, and keeps a screenshot of each under the test's output directory.</summary>
+[Collection(RealTime.Name)]
 public class StatusPageBrowserTests(ITestOutputHelper output)
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Deadline = Deadlines.Event;
     private const string Injected = "<script>document.title='pwned'</script> CRITICAL: disk <full>";
 
     private static ChromeDriver Chromium(string profile)

@@ -7,9 +7,10 @@ namespace Picomon.IntegrationTests;
 
 /// <summary><c>Type=notify</c> as systemd runs it: the daemon started with <c>NOTIFY_SOCKET</c> pointing at a Unix
 /// datagram socket the test owns (and <c>WATCHDOG_USEC</c> set), and what arrives there.</summary>
+[Collection(RealTime.Name)]
 public class SystemdTests
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan Deadline = Deadlines.Event;
 
     /// <summary>The notify socket: every datagram received, in order.</summary>
     private sealed class NotifySocket : IDisposable

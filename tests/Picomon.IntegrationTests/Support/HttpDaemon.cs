@@ -12,7 +12,7 @@ public sealed partial class HttpDaemon : IDisposable
 
     public PicomonProcess Process { get; }
     public Uri Address { get; }
-    public HttpClient Client { get; } = new() { Timeout = TimeSpan.FromSeconds(60) };
+    public HttpClient Client { get; } = new() { Timeout = Deadlines.Event };
 
     public static async Task<HttpDaemon> StartAsync(Workspace dir, string config, int checks, IReadOnlyDictionary<string, string>? environment = null)
     {
@@ -20,7 +20,7 @@ public sealed partial class HttpDaemon : IDisposable
         var process = PicomonBinary.StartWith(environment ?? new Dictionary<string, string>(), dir.Directory, "-c", "daemon.conf");
         try
         {
-            await process.WaitForOutputAsync((_, err) => err.Contains($"Started {checks} checks") && Listening().IsMatch(err), TimeSpan.FromSeconds(30));
+            await process.WaitForOutputAsync((_, err) => err.Contains($"Started {checks} checks") && Listening().IsMatch(err), Deadlines.Event);
             // Listening on every address: asked on the loopback one.
             var address = new Uri(Listening().Match(process.Stderr).Groups[1].Value.Replace("://0.0.0.0:", "://127.0.0.1:"));
             return new HttpDaemon(process, address);
@@ -50,7 +50,7 @@ public sealed partial class HttpDaemon : IDisposable
     /// <summary>Polls <paramref name="path"/> until <paramref name="condition"/> holds on its body.</summary>
     public async Task<string> GetUntilAsync(string path, Func<string, bool> condition, string what)
     {
-        var until = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        var until = DateTime.UtcNow + Deadlines.Event;
         while (true)
         {
             var body = await GetTextAsync(path);

@@ -4,6 +4,7 @@ using Picomon.Probes;
 using Picomon.Scheduling;
 using Picomon.Status;
 using Picomon.Tests.Support;
+using Picomon.TestSupport;
 
 namespace Picomon.Tests.Http;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Picomon.Probes;
 
-namespace Picomon.Tests.Support;
+namespace Picomon.TestSupport;
 
 /// <summary>A loopback TCP server that serves every accepted connection with a given behaviour
 /// (answer, stay silent, drip, flood…), for the network probe tests.</summary>
@@ -103,14 +103,5 @@ public static class NetLoopback
         {
             return false;
         }
-    }
-}
-
-/// <summary>A fact that is skipped, saying why, on a machine without an IPv6 loopback address.</summary>
-public sealed class NetIPv6FactAttribute : FactAttribute
-{
-    public NetIPv6FactAttribute()
-    {
-        if (!NetLoopback.HasIPv6) Skip = "IPv6 loopback (::1) is not available on this machine";
     }
 }

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using MimeKit;
 
-namespace Picomon.Tests.Support;
+namespace Picomon.TestSupport;
 
 /// <summary>A real SMTP server on loopback for tests: Debian's aiosmtpd driven by
 /// <c>testdata/smtp/smtp_server.py</c>. Owns the python process (killed on Dispose), a temporary
@@ -12,7 +12,7 @@ namespace Picomon.Tests.Support;
 /// the same port, for "server down, then up" tests.</summary>
 public sealed class SmtpServer : IDisposable
 {
-    private static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(30);
     private static readonly string Script = Path.Combine(AppContext.BaseDirectory, "testdata", "smtp", "smtp_server.py");
 
     private readonly SmtpServerOptions _options;

@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Picomon.Tests.Support;
+namespace Picomon.TestSupport;
 
 /// <summary>The real Prometheus text parser: Debian's python3-prometheus-client (installed by tests/run).</summary>
 public static class PrometheusParser
 {
     /// <summary>Every sample as <c>TYPE name{label='value',…} value</c> (Python's repr of each), one a line, labels
-    /// sorted, as the parser read them; fails the test when the parser refuses the text.</summary>
+    /// sorted, as the parser read them; throws when the parser refuses the text.</summary>
     public static async Task<string[]> ParseAsync(string text)
     {
         const string script = """
@@ -31,7 +31,7 @@ public static class PrometheusParser
         await python.StandardInput.WriteAsync(text);
         python.StandardInput.Close();
         await python.WaitForExitAsync();
-        Assert.True(python.ExitCode == 0, $"the Prometheus parser refused the text: {await error}");
+        if (python.ExitCode != 0) throw new InvalidOperationException($"the Prometheus parser refused the text: {await error}");
         return (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 }

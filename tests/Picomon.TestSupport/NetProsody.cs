@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Picomon.Tests.Support;
+namespace Picomon.TestSupport;
 
 /// <summary>A real prosody XMPP server (Debian package <c>prosody</c>) on a free loopback port, serving
 /// the virtual host <c>localhost</c>, with its config, data and pid file in a temporary directory.</summary>

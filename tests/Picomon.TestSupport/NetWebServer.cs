@@ -11,7 +11,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Picomon.Tests.Support;
+namespace Picomon.TestSupport;
 
 /// <summary>An in-process Kestrel on 127.0.0.1:0 and [::1]:0 (HTTPS when given a certificate), with the
 /// endpoints the HTTP probe tests need; it records the TLS server names (SNI) clients asked for.</summary>

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using DnsClient;
 
-namespace Picomon.Tests.Support;
+namespace Picomon.TestSupport;
 
 /// <summary>A real Debian dnsmasq listening on one loopback address and port, started in the
 /// foreground and killed (and reaped) on dispose.</summary>
@@ -75,7 +75,7 @@ public sealed class DnsmasqServer : IAsyncDisposable
         {
             Timeout = TimeSpan.FromMilliseconds(200), Retries = 0, UseCache = false, ThrowDnsErrors = false,
         });
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (DateTime.UtcNow < deadline)
         {
             if (_process.HasExited)

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Picomon.Tests.Support;
+namespace Picomon.TestSupport;
 
 /// <summary>A real OpenVPN server (Debian package <c>openvpn</c>) in point-to-point TLS server mode on a
 /// free loopback UDP port, with no tunnel device (<c>--dev null</c>) and a throwaway self-signed

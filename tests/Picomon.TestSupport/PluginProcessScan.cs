@@ -1,4 +1,4 @@
-namespace Picomon.Tests.Support;
+namespace Picomon.TestSupport;
 
 /// <summary>Looks through /proc for processes whose command line carries a marker, so a test can
 /// tell whether anything a plugin started is still running.</summary>
@@ -32,7 +32,7 @@ public static class PluginProcessScan
     /// carries the marker; returns the ones still there at the deadline.</summary>
     public static async Task<IReadOnlyList<int>> RemainingAfterGraceAsync(string marker)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         var left = WithMarker(marker);
         while (left.Count > 0 && DateTime.UtcNow < deadline)
         {

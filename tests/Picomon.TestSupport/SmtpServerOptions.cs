@@ -1,6 +1,6 @@
 using MimeKit;
 
-namespace Picomon.Tests.Support;
+namespace Picomon.TestSupport;
 
 /// <summary>How the test SMTP server (<see cref="SmtpServer"/>) behaves.</summary>
 public sealed record SmtpServerOptions

@@ -2,7 +2,7 @@
 
 Writes every accepted message, raw, to DIR/NNNNNN.eml (numbered in arrival order, continuing
 after the files already there, so a restarted server keeps the sequence) and reports events on
-stdout, one line each, for the C# fixture (tests/Picomon.Tests/Support/SmtpServer.cs):
+stdout, one line each, for the C# fixture (tests/Picomon.TestSupport/SmtpServer.cs):
 
   LISTENING <port>                    once the socket accepts connections
   CONNECT <peer-port>                 a client connected
