@@ -14,7 +14,8 @@ public sealed record PicomonSettings(
     EmailSettings Emails,
     IReadOnlyDictionary<string, HostSettings> Hosts,
     IReadOnlyList<CheckDefinition> Checks,
-    string? AkkaHocon);
+    string? AkkaHocon,
+    HttpSettings Http);
 
 public enum SmtpTls { Auto, None, StartTls, Tls }
 
