@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Picomon.Tests.Support;
 
 namespace Picomon.Benchmarks;
 

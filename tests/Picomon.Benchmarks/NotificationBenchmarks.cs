@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Picomon.Tests.Support;
 
 namespace Picomon.Benchmarks;
 

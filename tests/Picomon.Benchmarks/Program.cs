@@ -8,12 +8,12 @@ if (args is ["daemon-child", var config, var warmup, var measure])
     return await DaemonChild.RunAsync(config, TimeSpan.FromSeconds(double.Parse(warmup, CultureInfo.InvariantCulture)),
         TimeSpan.FromSeconds(double.Parse(measure, CultureInfo.InvariantCulture)));
 
-// --only SECTION runs one of: startup, one, alert, notify, idle, daemon, daemon-100k (to re-measure a figure alone;
-// daemon-100k is the two 100,000-check rows of daemon).
+// --only SECTION runs one of: startup, one, alert, notify, hostile, idle, daemon, daemon-100k, http (to re-measure a
+// figure alone; daemon-100k is the two 100,000-check rows of daemon; http is the HTTP front end at 100,000 checks).
 var quick = args.Contains("--quick");
 var onlyAt = Array.IndexOf(args, "--only");
 var only = onlyAt >= 0 && onlyAt + 1 < args.Length ? args[onlyAt + 1] : null;
-string[] sections = ["startup", "one", "alert", "notify", "idle", "daemon", "daemon-100k"];
+string[] sections = ["startup", "one", "alert", "notify", "hostile", "idle", "daemon", "daemon-100k", "http"];
 if (args.Length != (quick ? 1 : 0) + (only is null ? 0 : 2) || (only is not null && !sections.Contains(only)))
 {
     Console.Error.WriteLine($"usage: Picomon.Benchmarks [--quick] [--only {string.Join('|', sections)}]");
@@ -39,12 +39,14 @@ try
     }
     if (Runs("alert")) await new AlertLatency(picomon, dir, results, quick).RunAsync();
     if (Runs("notify")) await new NotificationBenchmarks(picomon, dir, results, quick).RunAsync();
+    if (Runs("hostile")) await new HostileTargets(picomon, dir, results, quick).RunAsync();
     if (Runs("idle"))
     {
         await binary.IdleAsync(tcp, akkaDefaultScheduler: false);
         await binary.IdleAsync(tcp, akkaDefaultScheduler: true);
     }
 
+    if (Runs("http")) await new HttpBenchmarks(picomon, dir, results, quick).RunAsync(tcp);
     if (Runs("daemon") || only == "daemon-100k")
         await DaemonFiguresAsync(new DaemonBenchmarks(dir, results), nginx.Port, tcp.Port, quick, only == "daemon-100k");
 }

@@ -1,9 +1,11 @@
+using Picomon.IntegrationTests.Support;
+
 namespace Picomon.IntegrationTests;
 
 /// <summary><c>picomon -t</c> as a user runs it: exit codes, stderr lines, never a stack trace or a hang.</summary>
 public class CheckConfigTests
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Deadline = Deadlines.Event;
     private static string Root => RepositoryRoot();
 
     [Fact]

@@ -90,7 +90,7 @@ public sealed class MigrateTests : IDisposable
 
         (exit, _, stderr) = await MigrateAsync(Root, Sample, "-o");
         Assert.Equal(2, exit);
-        Assert.Equal("picomon: migrate: option -o needs a FILE\nTry 'picomon migrate --help'.\n", stderr);
+        Assert.Equal("picomon: Required argument missing for option: '-o'.\nTry 'picomon migrate --help'.\n", stderr);
     }
 
     private static Task<(int Exit, string Stdout, string Stderr)> MigrateAsync(string workingDirectory, params string[] args) =>

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using MimeKit;
 using Picomon.IntegrationTests.Support;
-using Picomon.Tests.Support;
 
 namespace Picomon.IntegrationTests;
 
@@ -9,11 +8,11 @@ namespace Picomon.IntegrationTests;
 /// receiver, a real notifier program: three channels, two routes, group-wait = 3s. Twenty checks failing together
 /// make one digest per channel; reminders come threaded to it; a webhook down for a while, with a kill -9 in the
 /// middle, then receives everything, in order, once; the recovery is one OK digest threaded to the first.</summary>
+[Collection(RealTime.Name)]
 public sealed class NotificationTests
 {
     private const int SigKill = 9;
     private const string Secret = "s3cret-token";
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(90);
 
     private static string Host(int n) => $"h{n:00}";
 
@@ -78,27 +77,27 @@ public sealed class NotificationTests
         var second = (PicomonProcess?)null;
         try
         {
-            await target.WaitForConnectionsAsync(20, Deadline);
+            await target.WaitForConnectionsAsync(20, Deadlines.Event);
             target.Reply = "down\n";
             first.Signal(Daemon.SigUsr1);
 
             // One digest per channel: the mail channel has all twenty, the two others their ten.
-            var digest = (await smtp.WaitForMessagesAsync(1, Deadline))[0].Message;
+            var digest = (await smtp.WaitForMessagesAsync(1, Deadlines.Event))[0].Message;
             Assert.Matches(@"^\[DOMAIN\] 20 Problem, 0 OK: tcp4/h\d\d, tcp4/h\d\d, tcp4/h\d\d and 17 more$", digest.Subject);
             Assert.True(AllLinesStartWith(digest, "Problem"), Body(digest));
             Assert.Equal(20, Body(digest).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
             Assert.Null(digest.InReplyTo);
-            var pageDigest = Json((await page.WaitForRunsAsync(1, Deadline))[0].Stdin);
+            var pageDigest = Json((await page.WaitForRunsAsync(1, Deadlines.Event))[0].Stdin);
             Assert.Equal(("digest", "problem", 10), (pageDigest.GetProperty("kind").GetString(), ItemKinds(pageDigest),
                 pageDigest.GetProperty("items").GetArrayLength()));
             Assert.Equal(Enumerable.Range(11, 10).Select(n => $"tcp4/{Host(n)}"),
                 pageDigest.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("check").GetString()).Order());
             // The webhook is down: the other channels did not wait for it.
-            await hook.WaitForRequestsAsync(2, Deadline);
+            await hook.WaitForRequestsAsync(2, Deadlines.Event);
             Assert.Empty(hook.Accepted);
 
             // Reminders come every repeat-interval, each one digest threaded to the first.
-            await smtp.WaitUntilAsync(s => Distinct(Alerts(s)).Count(m => m.InReplyTo == digest.MessageId) >= 2, "two reminder digests", Deadline);
+            await smtp.WaitUntilAsync(s => Distinct(Alerts(s)).Count(m => m.InReplyTo == digest.MessageId) >= 2, "two reminder digests", Deadlines.Event);
             Assert.All(Distinct(Alerts(smtp)).Skip(1), reminder =>
             {
                 Assert.True(AllLinesStartWith(reminder, "Reminder"), Body(reminder));
@@ -108,22 +107,22 @@ public sealed class NotificationTests
 
             // kill -9 while the webhook's messages wait in its outbox.
             first.Signal(SigKill);
-            await first.WaitForExitAsync(Deadline);
+            await first.WaitForExitAsync(Deadlines.Event);
             var beforeRestart = hook.Requests.Count;
             second = PicomonBinary.Start(dir.Directory, "-c", "daemon.conf");
-            await second.WaitForOutputAsync((_, err) => err.Contains("Started 20 checks"), Deadline);
-            await hook.WaitForRequestsAsync(beforeRestart + 1, Deadline);
+            await second.WaitForOutputAsync((_, err) => err.Contains("Started 20 checks"), Deadlines.Event);
+            await hook.WaitForRequestsAsync(beforeRestart + 1, Deadlines.Event);
             hook.Answer = WebhookReceiver.Mode.Ok;
-            await hook.WaitForAcceptedAsync(3, Deadline);
+            await hook.WaitForAcceptedAsync(3, Deadlines.Event);
 
             // The recovery: one OK digest per channel, the mail threaded to the digest that announced the problems.
             target.Reply = "ok\n";
             second.Signal(Daemon.SigUsr1);
-            await smtp.WaitUntilAsync(s => Alerts(s).Any(m => m.Subject!.StartsWith("[DOMAIN] 0 Problem, 20 OK: ")), "the OK digest", Deadline);
-            await Poll.UntilAsync(() => hook.Accepted.Any(r => ItemKinds(Json(r.Body)) == "ok"), "the webhook's OK digest", Deadline);
-            await Poll.UntilAsync(() => page.Delivered.Any(r => ItemKinds(Json(r.Stdin)) == "ok"), "the exec channel's OK digest", Deadline);
+            await smtp.WaitUntilAsync(s => Alerts(s).Any(m => m.Subject!.StartsWith("[DOMAIN] 0 Problem, 20 OK: ")), "the OK digest", Deadlines.Event);
+            await Poll.UntilAsync(() => hook.Accepted.Any(r => ItemKinds(Json(r.Body)) == "ok"), "the webhook's OK digest", Deadlines.Event);
+            await Poll.UntilAsync(() => page.Delivered.Any(r => ItemKinds(Json(r.Stdin)) == "ok"), "the exec channel's OK digest", Deadlines.Event);
             second.Signal(Daemon.SigTerm);
-            Assert.Equal(0, await second.WaitForExitAsync(Deadline));
+            Assert.Equal(0, await second.WaitForExitAsync(Deadlines.Event));
 
             var mails = Distinct(Alerts(smtp));
             var ok = Assert.Single(mails, m => m.Subject!.StartsWith("[DOMAIN] 0 Problem, 20 OK: "));
@@ -184,10 +183,10 @@ public sealed class NotificationTests
         using var picomon = await Daemon.StartAsync(dir, config, checks: 1);
 
         await picomon.WaitForOutputAsync((_, err) => err.Contains("Connection refused; ") && err.Contains("HTTP 400 Bad Request")
-            && err.Contains("no answer within 1s"), Deadline);
+            && err.Contains("no answer within 1s"), Deadlines.Event);
         picomon.Signal(Daemon.SigTerm);
-        Assert.Equal(0, await picomon.WaitForExitAsync(Deadline));
-        var (exit, summary, _) = await PicomonBinary.RunAsync(dir.Directory, Deadline, "-t", "-c", "daemon.conf");
+        Assert.Equal(0, await picomon.WaitForExitAsync(Deadlines.Event));
+        var (exit, summary, _) = await PicomonBinary.RunAsync(dir.Directory, Deadlines.Event, "-t", "-c", "daemon.conf");
 
         Assert.Equal(0, exit);
         Assert.Contains($"channel slow: webhook POST http://127.0.0.1:{hanging.Port}/… (picomon)", summary);

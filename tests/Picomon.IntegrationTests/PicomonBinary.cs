@@ -17,9 +17,18 @@ public static class PicomonBinary
         StartWith(new Dictionary<string, string>(), workingDirectory, args);
 
     /// <summary>Starts picomon with extra environment variables.</summary>
-    public static PicomonProcess StartWith(IReadOnlyDictionary<string, string> environment, string workingDirectory, params string[] args)
+    public static PicomonProcess StartWith(IReadOnlyDictionary<string, string> environment, string workingDirectory, params string[] args) =>
+        Launch(environment, workingDirectory, null, args);
+
+    /// <summary>Starts picomon through <paramref name="launcher"/> (e.g. <c>nohup</c>), a program that execs it
+    /// in its own process, so signals sent to the process reach picomon.</summary>
+    public static PicomonProcess StartUnder(string launcher, string workingDirectory, params string[] args) =>
+        Launch(new Dictionary<string, string>(), workingDirectory, launcher, args);
+
+    private static PicomonProcess Launch(
+        IReadOnlyDictionary<string, string> environment, string workingDirectory, string? launcher, string[] args)
     {
-        var info = new ProcessStartInfo(Path)
+        var info = new ProcessStartInfo(launcher ?? Path)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -27,6 +36,7 @@ public static class PicomonBinary
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
+        if (launcher is not null) info.ArgumentList.Add(Path);
         foreach (var arg in args) info.ArgumentList.Add(arg);
         foreach (var (name, value) in environment) info.Environment[name] = value;
         return new PicomonProcess(Process.Start(info)!);

@@ -1,10 +1,11 @@
 using Akka.Actor;
 using Akka.Event;
+using Picomon.Metrics;
 using Picomon.Notifications;
 
 namespace Picomon.Actors;
 
-/// <summary>Sends one webhook or exec channel's outbox (SPEC §10): in order, one message at a time, off the actor
+/// <summary>Sends one webhook or exec channel's outbox: in order, one message at a time, off the actor
 /// thread. A message its receiver does not take now stays first in line and is tried again every
 /// <c>notify.retry-timeout</c>, forever, with a WARNING each time; one refused for good (a 4xx) is logged at ERROR
 /// and set aside in the dead-letter list. A channel that is down holds up only its own line. The notifier puts
@@ -35,7 +36,7 @@ public sealed class ChannelSender : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly string _channel;
     private readonly IDeliveryOutbox _outbox;
-    private readonly NotificationStats _stats;
+    private readonly NotificationCounters _counters;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Dictionary<int, IActorRef> _flushers = [];
     private IDeliveryTransport _transport;
@@ -44,10 +45,10 @@ public sealed class ChannelSender : ReceiveActor, IWithTimers
     private bool _busy, _waitingForRetry;
     private int _nextFlushId;
 
-    public ChannelSender(string channel, IDeliveryOutbox outbox, IDeliveryTransport transport, TimeSpan retryTimeout, NotificationStats stats)
+    public ChannelSender(string channel, IDeliveryOutbox outbox, IDeliveryTransport transport, TimeSpan retryTimeout, NotificationCounters counters)
     {
-        (_channel, _outbox, _transport, _retryTimeout, _stats) = (channel, outbox, transport, retryTimeout, stats);
-        stats.Track(channel, () => outbox.Count);
+        (_channel, _outbox, _transport, _retryTimeout, _counters) = (channel, outbox, transport, retryTimeout, counters);
+        counters.Track(channel, () => outbox.Count);
         Receive<Deliver>(_ => Pump());
         Receive<Attempted>(OnAttempted);
         Receive<RetryDue>(_ => { _waitingForRetry = false; Pump(); });
@@ -59,8 +60,8 @@ public sealed class ChannelSender : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(string channel, IDeliveryOutbox outbox, IDeliveryTransport transport, TimeSpan retryTimeout,
-        NotificationStats stats) =>
-        Akka.Actor.Props.Create(() => new ChannelSender(channel, outbox, transport, retryTimeout, stats));
+        NotificationCounters counters) =>
+        Akka.Actor.Props.Create(() => new ChannelSender(channel, outbox, transport, retryTimeout, counters));
 
     protected override void PreStart() => Pump();
 
@@ -97,19 +98,19 @@ public sealed class ChannelSender : ReceiveActor, IWithTimers
         {
             case DeliveryStatus.Delivered:
                 _outbox.MarkSent(delivery);
-                _stats.CountSent(_channel, delivery.Kind);
+                _counters.Sent(_channel, delivery.Kind);
                 _log.Info("notification sent via {0}: {1}", _channel, delivery.Summary);
                 Pump();
                 break;
             case DeliveryStatus.Rejected:
-                _stats.CountFailure(_channel);
+                _counters.Failed(_channel);
                 _log.Error("notification refused by {0} ({1}), kept in the dead-letter list: {2}: {3}",
                     _channel, _transport.Target, delivery.Summary, detail);
                 _outbox.DeadLetter(delivery, detail);
                 Pump();
                 break;
             default:
-                _stats.CountFailure(_channel);
+                _counters.Failed(_channel);
                 _waitingForRetry = true;
                 Timers.StartSingleTimer(RetryTimer, RetryDue.Instance, _retryTimeout);
                 _log.Warning("cannot deliver via {0} ({1}): {2}; {3} notification(s) queued, retrying in {4}",

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Picomon.Configuration;
+using Picomon.Metrics;
 using Picomon.Notifications;
 using Picomon.State;
 
@@ -19,16 +20,16 @@ public interface IChannelSenders
 /// <summary>The senders the daemon runs: a <see cref="Mailer"/> per mail channel, each with its own outbox and SMTP
 /// connection (the <c>email</c> channel's is the daemon's mailer, which also sends reports and the stopped mail), and a
 /// <see cref="ChannelSender"/> per webhook or exec channel.</summary>
-public sealed class ChannelSenders(IStateStore store, NotificationStats stats, IActorRef emailMailer) : IChannelSenders
+public sealed class ChannelSenders(IStateStore store, NotificationCounters counters, IActorRef emailMailer) : IChannelSenders
 {
     private int _started;
 
     public IActorRef Start(IUntypedActorContext context, ChannelSettings channel, PicomonSettings settings) => channel switch
     {
         MailChannelSettings { Name: NotifySettings.ImplicitChannel } => emailMailer,
-        MailChannelSettings mail => context.ActorOf(Mailer.Props(settings.Emails, store.MailOutbox(mail.Name), stats, mail.Name), Name(mail)),
+        MailChannelSettings mail => context.ActorOf(Mailer.Props(settings.Emails, store.MailOutbox(mail.Name), counters, mail.Name), Name(mail)),
         _ => context.ActorOf(ChannelSender.Props(channel.Name, store.DeliveryOutbox(channel.Name), Transport(channel),
-            settings.Notify.RetryTimeout, stats), Name(channel)),
+            settings.Notify.RetryTimeout, counters), Name(channel)),
     };
 
     public object Reconfigure(ChannelSettings channel, PicomonSettings settings) => channel is MailChannelSettings

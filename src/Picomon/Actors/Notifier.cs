@@ -8,7 +8,7 @@ using Picomon.State;
 
 namespace Picomon.Actors;
 
-/// <summary>Between the aggregator and the channels (SPEC §10). Takes the notifications the aggregator committed as
+/// <summary>Between the aggregator and the channels (the README's "Notifications"). Takes the notifications the aggregator committed as
 /// pending, routes and renders them (<see cref="NotificationDispatch"/>) — at once, or with <c>notify.group-wait</c> as
 /// one digest per channel when their group's window closes (<see cref="GroupWindows"/>) — and puts the messages in
 /// the channels' outboxes in one commit with what they change (threads, reminders); then wakes the senders, which it
@@ -165,7 +165,7 @@ public sealed class Notifier : ReceiveActor, IWithTimers
         ArmReminders();
     }
 
-    // Acknowledged incidents (SPEC §11, `picomon ack`) will get no reminder here, their thread kept for the OK.
+    // Acknowledged incidents (`picomon ack`, issue 14) will get no reminder here, their thread kept for the OK.
     private Notification? ReminderOf(ScheduledReminder due)
     {
         if (!_checks.TryGetValue(due.CheckId, out var check) || _store.FindCheck(due.CheckId) is not { Status: CheckStatus.Error } row

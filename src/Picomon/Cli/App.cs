@@ -4,15 +4,17 @@ using Picomon.Migration;
 
 namespace Picomon.Cli;
 
-/// <summary>The entry point's logic: parse the command line, load the configuration, run one of
-/// the daemon, <c>--one</c> or <c>-t</c>. Returns the process exit code (SPEC §1).</summary>
+/// <summary>The entry point's logic: a subcommand (<see cref="Subcommands"/>), or parse the command line, load
+/// the configuration, run one of the daemon, <c>--one</c> or <c>-t</c>. Returns the process exit code (SPEC §1).</summary>
 public static class App
 {
-    public const int Ok = 0, ChecksFailed = 1, UsageOrConfigError = 2;
+    /// <summary><see cref="NoDaemon"/>: a subcommand found no daemon to ask, or got no answer.</summary>
+    public const int Ok = 0, ChecksFailed = 1, UsageOrConfigError = 2, NoDaemon = 3;
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        if (args is ["migrate", .. var migrateArgs]) return await Migrator.RunAsync(migrateArgs, stdout, stderr);
+        if (Subcommands.FirstWord(args) is { } word && await Subcommands.RunAsync(word, args, stdout, stderr) is { } exit)
+            return exit;
         var command = CommandLine.Parse(args, out var usageError);
         if (command is null)
         {
@@ -23,7 +25,7 @@ public static class App
         switch (command.Mode)
         {
             case RunMode.Help:
-                await stdout.WriteLineAsync(CommandLine.Usage);
+                await stdout.WriteLineAsync(CommandLine.Usage + Subcommands.Usage);
                 return Ok;
             case RunMode.Version:
                 await stdout.WriteLineAsync($"picomon {Version}");

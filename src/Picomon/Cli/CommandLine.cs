@@ -14,8 +14,6 @@ public sealed record CommandLine(RunMode Mode, string? ConfigPath, bool Debug)
           -h, --help           usage
               --version        version
 
-        picomon migrate CONFIG.py [-o FILE]   convert the original Picomon's Python config to HOCON
-
         Without --config, ./picomon.conf is used when it exists, else the embedded default.
         Exit codes: 0 success; 1 with --one when a check failed; 2 usage or configuration error.
         """;

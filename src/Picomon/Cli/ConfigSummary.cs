@@ -27,6 +27,13 @@ public static class ConfigSummary
         }
         if (settings.Notify.Configured) AppendNotify(text, settings);
         text.AppendLine($"  state: {settings.StateDir}");
+        text.AppendLine(settings.Http switch
+        {
+            { Listen: null } => "  http: off",
+            { Listen: var listen, BasicAuth: { } auth } => $"  http: {listen} (basic auth as {auth.User})",
+            { Listen: { IsLoopback: false } listen } => $"  http: {listen} (no authentication, allow-remote-unauthenticated)",
+            { Listen: var listen } => $"  http: {listen}",
+        });
         return text.ToString();
     }
 

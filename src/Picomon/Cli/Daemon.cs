@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Runtime;
 using Akka;
 using Akka.Actor;
@@ -11,17 +12,20 @@ using Microsoft.Extensions.Logging;
 using Picomon.Actors;
 using Picomon.Checks;
 using Picomon.Configuration;
+using Picomon.Control;
+using Picomon.Http;
 using Picomon.Logging;
 using Picomon.Mail;
 using Picomon.Notifications;
 using Picomon.State;
+using Picomon.Status;
 using Picomon.Scheduling;
 using AkkaLogLevel = Akka.Event.LogLevel;
 
 namespace Picomon.Cli;
 
 /// <summary>The long-running daemon: the actor system in the .NET generic host (Akka.Hosting),
-/// logging in the SPEC §9 format, SIGTERM/SIGINT through CoordinatedShutdown (exit 0).</summary>
+/// logging one line per event (<c>DATE TIME,ms LEVEL: message</c>), SIGTERM/SIGINT through CoordinatedShutdown (exit 0).</summary>
 public static class Daemon
 {
     public static async Task<int> RunAsync(PicomonSettings settings, bool debug)
@@ -46,12 +50,41 @@ public static class Daemon
         // Disposed after the actor system has stopped: its last save happens then.
         using (store)
         {
+            // After the store: its lock is what refuses a second daemon on the same state-dir.
+            ControlServer control;
+            try
+            {
+                control = ControlServer.Bind(settings.StateDir);
+            }
+            catch (ControlSocketException e)
+            {
+                await Console.Error.WriteLineAsync($"picomon: {e.Message}");
+                return App.UsageOrConfigError;
+            }
+            await using var _ = control;
+            HttpFrontEnd? http = null;
+            if (settings.Http.Listen is { } listen)
+            {
+                try
+                {
+                    http = await HttpFrontEnd.StartAsync(settings.Http, logs);
+                }
+                catch (Exception e) when (e is IOException or SocketException)
+                {
+                    await Console.Error.WriteLineAsync($"picomon: cannot listen on {listen} (http.listen): {e.Message}");
+                    return App.UsageOrConfigError;
+                }
+                log.LogInformation("HTTP: listening on {Address}", http.Address);
+            }
+            await using var __ = http;
+            var operations = new Operations(http, SystemdNotify.FromEnvironment(Environment.GetEnvironmentVariable, Environment.ProcessId), log);
             // Checks that left the configuration are forgotten; the others resume where they were.
             store.ForgetChecksExcept(settings.Checks.Select(c => c.Id).ToList());
             var restored = store.LoadChecks();
             log.LogInformation("State from {Path}: {Checks} checks ({Errors} in error), {Mails} mails queued",
                 store.DatabasePath, restored.Count, restored.Count(r => r.Status == CheckStatus.Error), store.Outbox.Count);
-            using var host = BuildHost(settings, level, logs, system => StartActors(system, settings, store, signals));
+            using var host = BuildHost(settings, level, logs,
+                system => StartActors(system, settings, store, new Relays(signals, control, operations, log)));
             await host.RunAsync();
         }
         log.LogInformation("Picomon stopped");
@@ -89,25 +122,43 @@ public static class Daemon
         return builder.Build();
     }
 
-    private static void StartActors(ActorSystem system, PicomonSettings settings, IStateStore store, SignalRelay relay)
+    /// <summary>What hands requests from outside to the actors: the signal handlers, the control socket, HTTP and systemd.</summary>
+    private sealed record Relays(SignalRelay Signals, ControlServer Control, Operations Operations, ILogger Log);
+
+    private static void StartActors(ActorSystem system, PicomonSettings settings, IStateStore store, Relays relays)
     {
         var composer = new MailComposer(ConfigLoader.Fqdn.Value);
-        var stats = new NotificationStats();
-        var mailer = system.ActorOf(Mailer.Props(settings.Emails, store.Outbox, stats), "mailer");
-        var notifier = system.ActorOf(Notifier.Props(settings, store, composer, new ChannelSenders(store, stats, mailer)), "notifier");
+        var counters = relays.Operations.Notifications;
+        var mailer = system.ActorOf(Mailer.Props(settings.Emails, store.Outbox, counters), "mailer");
+        var notifier = system.ActorOf(Notifier.Props(settings, store, composer, new ChannelSenders(store, counters, mailer)), "notifier");
         var aggregator = system.ActorOf(StateAggregator.Props(store, notifier), "state");
-        var checks = system.ActorOf(
-            ChecksSupervisor.Props(settings.Checks, c => c.Type.CreateProbe(c.Options, App.Version), aggregator, settings.BaseTick),
-            "checks");
+        var load = new LoadStats();
+        var checks = system.ActorOf(ChecksSupervisor.Props(settings.Checks,
+            relays.Operations.Probe(c => c.Type.CreateProbe(c.Options, App.Version)), aggregator, settings.BaseTick, load), "checks");
         var reporter = system.ActorOf(Reporter.Props(aggregator, mailer, composer, settings.Emails, settings.Checks), "reporter");
         var signals = system.ActorOf(SignalListener.Props(aggregator, checks, settings.Checks, Console.Out), "signals");
         // The embedded default has no file to re-read: SIGHUP then reloads the same embedded text.
         var reloader = system.ActorOf(ConfigReloader.Props(() => ConfigLoader.Load(settings.Source == ConfigLoader.EmbeddedSource ? null : settings.Source),
             settings, new ConfigReloader.Targets(checks, aggregator, notifier, mailer, reporter, signals)), "reloader");
-        relay.Attach(() => signals.Tell(SignalListener.DumpRequested.Instance), () => reloader.Tell(ConfigReloader.ReloadRequested.Instance));
+        relays.Signals.Attach(() => signals.Tell(SignalListener.DumpRequested.Instance), () => reloader.Tell(ConfigReloader.ReloadRequested.Instance));
+        var reader = new StatusReader(reloader, aggregator);
+        relays.Operations.Start(system, checks, reader, load);
+        relays.Control.Start(
+        [
+            new StatusHandler(reader),
+            new RunNowHandler(checks),
+            new ReloadHandler(reloader),
+        ], relays.Log);
 
         var shutdown = CoordinatedShutdown.Get(system);
-        // SPEC §7: stop starting new runs and let running ones finish or time out before the system goes.
+        // First of all, nothing more is asked from outside (in parallel with stopping the checks).
+        shutdown.AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "stop-control", async () =>
+        {
+            await relays.Operations.StoppingAsync();
+            await relays.Control.DisposeAsync();
+            return Done.Instance;
+        });
+        // A graceful stop: stop starting new runs and let running ones finish or time out before the system goes.
         shutdown.AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "stop-checks", async () =>
         {
             await checks.Ask<ChecksSupervisor.ChecksStopped>(ChecksSupervisor.StopChecks.Instance, LongestRun(settings) + TimeSpan.FromSeconds(5));

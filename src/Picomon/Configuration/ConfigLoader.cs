@@ -19,19 +19,9 @@ public static class ConfigLoader
     public static PicomonSettings Load(string? path, Func<string, string?>? environment = null)
     {
         var errors = new ErrorList();
-        HoconObject user;
-        try
-        {
-            user = path is null
-                ? HoconParser.ParseText(Embedded("Picomon.picomon.conf"), EmbeddedSource, null, environment)
-                : HoconParser.ParseFile(path, environment);
-        }
-        catch (HoconException e)
-        {
-            throw new ConfigException([new ConfigError(e.Location, "", e.Message)]);
-        }
+        var user = Parse(path, environment);
         errors.RejectUnknownKeys(user, "", ["picomon", "akka"]);
-        var reference = (HoconObject)HoconParser.ParseText(Embedded("Picomon.reference.conf"), "reference.conf")["picomon"]!;
+        var reference = Reference();
         var picomon = errors.Object(user["picomon"], "picomon") ?? new HoconObject(user.Location, []);
         var merged = HoconParser.Merge(reference, picomon);
         var akka = errors.Object(user["akka"], "akka") is { } akkaBlock
@@ -43,6 +33,34 @@ public static class ConfigLoader
             throw new ConfigException(errors.Errors.OrderBy(e => e.Location.File, StringComparer.Ordinal).ThenBy(e => e.Location.Line).ToList());
         return settings;
     }
+
+    /// <summary>The <c>state-dir</c> of the configuration, read without validating the rest of it, so that the
+    /// subcommands find the running daemon even while its file is being edited. Throws
+    /// <see cref="ConfigException"/> (with every problem of the file) only when the file is not HOCON or its
+    /// <c>state-dir</c> is not a non-empty string.</summary>
+    public static string StateDirOf(string? path)
+    {
+        var picomon = Parse(path, null)["picomon"] as HoconObject;
+        var stateDir = (picomon is null ? Reference() : HoconParser.Merge(Reference(), picomon))["state-dir"];
+        return stateDir is not null && HoconConvert.ToText(stateDir, out _) is { Length: > 0 } text ? text : Load(path).StateDir;
+    }
+
+    private static HoconObject Parse(string? path, Func<string, string?>? environment)
+    {
+        try
+        {
+            return path is null
+                ? HoconParser.ParseText(Embedded("Picomon.picomon.conf"), EmbeddedSource, null, environment)
+                : HoconParser.ParseFile(path, environment);
+        }
+        catch (HoconException e)
+        {
+            throw new ConfigException([new ConfigError(e.Location, "", e.Message)]);
+        }
+    }
+
+    private static HoconObject Reference() =>
+        (HoconObject)HoconParser.ParseText(Embedded("Picomon.reference.conf"), "reference.conf")["picomon"]!;
 
     /// <summary>This host's fully qualified name, for the default From: and for Message-IDs.</summary>
     public static readonly Lazy<string> Fqdn = new(() =>

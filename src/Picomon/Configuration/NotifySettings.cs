@@ -1,6 +1,6 @@
 namespace Picomon.Configuration;
 
-/// <summary><c>picomon.notify</c> (SPEC §10): the channels, which checks use which, and how notifications are
+/// <summary><c>picomon.notify</c>: the channels, which checks use which, and how notifications are
 /// grouped and repeated. Without a <c>notify</c> block it describes exactly the original behaviour: one implicit
 /// mail channel <see cref="ImplicitChannel"/> to <c>emails.to</c>, every transition sent at once, no reminder.</summary>
 /// <param name="Configured">The file has a <c>notify</c> block (the <c>-t</c> summary then describes it).</param>

@@ -5,7 +5,7 @@ namespace Picomon.Configuration;
 
 /// <summary>The whole validated configuration, read once. Immutable.</summary>
 /// <param name="Source">The file it came from ("embedded default" for the compiled-in one).</param>
-/// <param name="Notify">Channels, routes, grouping and reminders (SPEC §10).</param>
+/// <param name="Notify">Channels, routes, grouping and reminders.</param>
 /// <param name="AkkaHocon">The file's <c>akka { }</c> block rendered back to HOCON, or null.</param>
 public sealed record PicomonSettings(
     string Source,
@@ -16,7 +16,8 @@ public sealed record PicomonSettings(
     IReadOnlyDictionary<string, HostSettings> Hosts,
     IReadOnlyList<CheckDefinition> Checks,
     NotifySettings Notify,
-    string? AkkaHocon);
+    string? AkkaHocon,
+    HttpSettings Http);
 
 public enum SmtpTls { Auto, None, StartTls, Tls }
 

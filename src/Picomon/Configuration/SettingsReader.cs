@@ -13,7 +13,7 @@ internal static class SettingsReader
 {
     private static readonly string[] TopKeys =
         ["base-tick", "default-every", "default-error-every", "default-retry", "default-timeout",
-         "verb-level", "state-dir", "emails", "hosts", "checks", "notify"];
+         "verb-level", "state-dir", "emails", "hosts", "checks", "notify", "http"];
     private static readonly string[] EmailKeys =
         ["to", "addr-from", "smtp-host", "smtp-keepalive-timeout", "smtp-retry-timeout", "smtp-tls",
          "smtp-user", "smtp-password", "subject-tpl", "report", "watchdog-subject"];
@@ -47,7 +47,8 @@ internal static class SettingsReader
         var groups = new Dictionary<string, CheckGroup>(StringComparer.Ordinal);
         var checks = CheckExpander.Expand(root["checks"], root.KeyPath("checks"), hosts, defaults, groups, errors);
         var notify = NotifyReader.Read(root.Section("notify"), notifyGiven, emails, checks, groups, errors);
-        return new PicomonSettings(source, baseTick, level, stateDir, emails, hosts, checks, notify, akkaHocon);
+        var http = HttpSettingsReader.Read(root.Section("http"), errors);
+        return new PicomonSettings(source, baseTick, level, stateDir, emails, hosts, checks, notify, akkaHocon, http);
     }
 
     private static LogLevel? LogLevelOf(HoconValue value, string path, ErrorList errors)

@@ -6,7 +6,7 @@ using Picomon.Notifications;
 namespace Picomon.Mail;
 
 /// <summary>Renders a <see cref="Notification"/> (Problem, OK, Reminder), a digest, a report or the daemon's stop
-/// as an <see cref="OutgoingMail"/> (SPEC §5–§7, §10).
+/// as an <see cref="OutgoingMail"/>.
 /// Pure: no I/O and no clock — the time is passed in and the host name given at construction — so it
 /// is tested without SMTP. Only the random part of each Message-ID varies.</summary>
 /// <param name="fqdn">This host's name, used in Message-IDs and in the default From.</param>

@@ -9,27 +9,17 @@ public static class Migrator
 {
     public const int Ok = 0, Failed = 2;
 
-    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
+    /// <summary>Converts <paramref name="configPath"/> and writes the HOCON to <paramref name="outputPath"/>, or to
+    /// <paramref name="stdout"/> when it is null; a failure is one line on <paramref name="stderr"/>, exit 2.</summary>
+    public static async Task<int> RunAsync(string configPath, string? outputPath, TextWriter stdout, TextWriter stderr)
     {
-        var command = MigrateCommand.Parse(args, out var usageError);
-        if (command is null)
-        {
-            await stderr.WriteLineAsync($"picomon: migrate: {usageError}");
-            await stderr.WriteLineAsync("Try 'picomon migrate --help'.");
-            return Failed;
-        }
-        if (command.Help)
-        {
-            await stdout.WriteLineAsync(MigrateCommand.Usage);
-            return Ok;
-        }
         try
         {
             var python = PythonStandIn.FindPython3(Environment.GetEnvironmentVariable("PATH"))
                          ?? throw new MigrationException("python3 not found on PATH; it runs the original's configuration (Debian: apt-get install python3)");
-            var hocon = await ConvertAsync(command.ConfigPath!, python, stderr);
-            if (command.OutputPath is null) await stdout.WriteAsync(hocon);
-            else await WriteAsync(command.OutputPath, command.ConfigPath!, hocon);
+            var hocon = await ConvertAsync(configPath, python, stderr);
+            if (outputPath is null) await stdout.WriteAsync(hocon);
+            else await WriteAsync(outputPath, configPath, hocon);
             return Ok;
         }
         catch (MigrationException e)

@@ -2,7 +2,7 @@ using Picomon.Configuration;
 
 namespace Picomon.Notifications;
 
-/// <summary>Where notifications go and what each channel gets: the routing of SPEC §10. What a group sends at once
+/// <summary>Where notifications go and what each channel gets: each check's route to its channels. What a group sends at once
 /// (one notification, or what its window gathered) becomes one message per channel of its checks — a digest when
 /// there are several items — with a Problem that recovered before it left dropped with its OK and counted. Each
 /// message answers the messages that announced its incidents on that channel, and its Problems are recorded as

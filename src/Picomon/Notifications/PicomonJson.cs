@@ -5,7 +5,7 @@ using Picomon.Checks;
 
 namespace Picomon.Notifications;
 
-/// <summary>The picomon JSON of SPEC §10 (webhook <c>format = picomon</c>, and an exec channel's stdin): always
+/// <summary>The picomon JSON (the README's "Notifications"; webhook <c>format = picomon</c>, and an exec channel's stdin): always
 /// the same keys, in this order — <c>version, kind, incident, check, type, target, state, since, message,
 /// messageId, affected, items</c>. A single notification fills the first ones and has no items; a digest
 /// (<c>kind = digest</c>) leaves them null, says what it holds in <c>message</c> and lists each notification in
@@ -27,7 +27,7 @@ public static class PicomonJson
             if (announcement.IsDigest) WriteDigest(json, announcement);
             else WriteFields(json, announcement.Items[0]);
             json.WriteString("messageId", messageId);
-            // Checks that depend on a failed one (SPEC §11) will be listed here.
+            // Checks that depend on a failed one (issue 14's dependencies) will be listed here.
             json.WriteStartArray("affected");
             json.WriteEndArray();
             json.WriteStartArray("items");

@@ -146,6 +146,4 @@ public sealed class SmtpProbe(SmtpOptions options) : IProbe
             }
         }
     }
-
-    /// <summary>A reply line fit for a message: control characters escaped, long lines cut.</summary>
 }

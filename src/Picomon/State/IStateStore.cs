@@ -3,7 +3,7 @@ using Picomon.Notifications;
 
 namespace Picomon.State;
 
-/// <summary>Where what a restart must not lose lives (SPEC §8, §10): each check's durable state, each channel's
+/// <summary>Where what a restart must not lose lives: each check's durable state, each channel's
 /// outbox, and the notifier's state (pending notifications, the message that announced each open incident on
 /// each channel, reminders). Called by the aggregator (check rows, transitions), the notifier (notifications) and
 /// the senders (outboxes), from their threads: implementations are thread-safe. After it is open, no call throws:

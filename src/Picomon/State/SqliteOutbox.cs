@@ -4,7 +4,7 @@ using Picomon.Mail;
 
 namespace Picomon.State;
 
-/// <summary>One mail channel's outbox kept in the state database (SPEC §7–§8): every mail is stored, in the order
+/// <summary>One mail channel's outbox kept in the state database: every mail is stored, in the order
 /// it was queued, until the server accepts it, so a restart — graceful or kill -9 — sends every queued mail once
 /// (twice only if the process died between the server's acceptance and <see cref="MarkSent"/>). Refused mails
 /// stay as dead letters with their reason. Sent mails are kept as a short history: the last

@@ -6,7 +6,7 @@ using Picomon.Notifications;
 
 namespace Picomon.State;
 
-/// <summary>The durable state of SPEC §8 in <c>state-dir/picomon.db</c> (SQLite, WAL, one connection):
+/// <summary>The durable state in <c>state-dir/picomon.db</c> (SQLite, WAL, one connection):
 /// each check's state, each channel's outbox (<see cref="Outbox"/> is the <c>email</c> one) and the notifier's
 /// state (<see cref="NotificationTables"/>). Safe to call from any thread (one lock).
 /// <para>Guarantees. Open fails with a <see cref="StateStoreException"/>; after that no call throws. Reads

@@ -46,7 +46,7 @@ internal static class StateSchema
         UPDATE checks SET incidents = 1 WHERE status = 'Error';
         ALTER TABLE outbox ADD COLUMN incident TEXT;
         """,
-        // Notifications (SPEC §10): each mail channel's outbox in the one table, the Message-IDs a digest answers;
+        // Notifications: each mail channel's outbox in the one table, the Message-IDs a digest answers;
         // the webhook and exec outboxes; notifications waiting for the notifier; the message that announced each
         // open incident on each channel (the open Problem mail's Message-ID moves there); the next reminder of each
         // open incident.

@@ -2,7 +2,7 @@ using Picomon.Checks;
 
 namespace Picomon.State;
 
-/// <summary>What a restart must remember about one check (SPEC §8). Timestamps keep their offset, so
+/// <summary>What a restart must remember about one check. Timestamps keep their offset, so
 /// <c>Since 2026-11-24T10:02:03+01:00</c> prints the same after a restart.</summary>
 /// <param name="ErrorSince">When the current error began; null unless <see cref="Status"/> is Error.</param>
 /// <param name="Incidents">How many incidents the check has had (the number of the open or last one).</param>

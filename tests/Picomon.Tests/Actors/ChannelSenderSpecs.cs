@@ -5,6 +5,7 @@ using Akka.Actor;
 using Akka.Event;
 using Picomon.Actors;
 using Picomon.Configuration;
+using Picomon.Metrics;
 using Picomon.Notifications;
 using Picomon.State;
 using Picomon.Tests.Support;
@@ -21,7 +22,7 @@ public sealed class ChannelSenderSpecs : ActorSpec, IAsyncLifetime
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
     private static readonly DateTimeOffset T = new(2026, 11, 24, 10, 2, 3, TimeSpan.Zero);
     private readonly MemoryStateStore _store = new();
-    private readonly NotificationStats _stats = new();
+    private readonly NotificationCounters _counters = new();
     private readonly ConcurrentQueue<string> _logs = new();
     private WebhookReceiver _receiver = null!;
 
@@ -49,7 +50,7 @@ public sealed class ChannelSenderSpecs : ActorSpec, IAsyncLifetime
 
     private async Task<IActorRef> StartAsync(string channel, IDeliveryTransport transport)
     {
-        var sender = Sys.ActorOf(ChannelSender.Props(channel, _store.DeliveryOutbox(channel), transport, Retry, _stats));
+        var sender = Sys.ActorOf(ChannelSender.Props(channel, _store.DeliveryOutbox(channel), transport, Retry, _counters));
         await sender.Ask<ActorIdentity>(new Identify(null), Wait);
         return sender;
     }
@@ -62,10 +63,10 @@ public sealed class ChannelSenderSpecs : ActorSpec, IAsyncLifetime
         _receiver.Answer = WebhookReceiver.Mode.Unavailable;
         Queue("hook", 1, 2, 3);
         await StartAsync("hook", Webhook(_receiver.Port));
-        await AwaitConditionAsync(() => Task.FromResult(_stats.Failed("hook") == 1), Wait);
+        await AwaitConditionAsync(() => Task.FromResult(_counters.FailedCount("hook") == 1), Wait);
 
         await AdvanceAsync(Retry);
-        await AwaitConditionAsync(() => Task.FromResult(_stats.Failed("hook") == 2), Wait);
+        await AwaitConditionAsync(() => Task.FromResult(_counters.FailedCount("hook") == 2), Wait);
         _receiver.Answer = WebhookReceiver.Mode.Ok;
         Assert.Empty(_receiver.Accepted);
         await AdvanceAsync(Retry - TimeSpan.FromSeconds(1));
@@ -76,7 +77,7 @@ public sealed class ChannelSenderSpecs : ActorSpec, IAsyncLifetime
         await AwaitConditionAsync(() => Task.FromResult(_store.DeliveryOutbox("hook").Count == 0), Wait);
         Assert.Equal([1, 2, 3], Accepted);
         Assert.Equal([1, 1, 1, 2, 3], _receiver.Requests.Select(r => int.Parse(r.Body[5..^1])));
-        Assert.Equal((1, 2, 2, 0), (_stats.Sent("hook", "problem"), _stats.Sent("hook", "ok"), _stats.Failed("hook"), _stats.Queued("hook")));
+        Assert.Equal((1, 2, 2, 0), (_counters.SentCount("hook", "problem"), _counters.SentCount("hook", "ok"), _counters.FailedCount("hook"), _counters.QueuedCount("hook")));
         Assert.Contains(_logs, l => l.Contains($"cannot deliver via hook (http://localhost:{_receiver.Port}/…): HTTP 503 Service Unavailable; 3 notification(s) queued, retrying in 00:01:00"));
     }
 
@@ -104,7 +105,7 @@ public sealed class ChannelSenderSpecs : ActorSpec, IAsyncLifetime
         using var notifier = new ExecNotifier { Exit = "1" };
         Queue("page", 1, 2);
         await StartAsync("page", new ExecTransport(new ExecChannelSettings("page", [.. notifier.Command, Secret], TimeSpan.FromSeconds(30))));
-        await AwaitConditionAsync(() => Task.FromResult(_stats.Failed("page") == 1), Wait);
+        await AwaitConditionAsync(() => Task.FromResult(_counters.FailedCount("page") == 1), Wait);
         notifier.Exit = "0";
 
         await AdvanceAsync(Retry);
@@ -134,15 +135,15 @@ public sealed class ChannelSenderSpecs : ActorSpec, IAsyncLifetime
         await StartAsync("refusing", Webhook(refusing.Port));
         _receiver.Answer = WebhookReceiver.Mode.Unavailable;
         var answers = await StartAsync("answers", Webhook(_receiver.Port));
-        await AwaitConditionAsync(() => Task.FromResult(_stats.Failed("answers") == 1), Wait);
+        await AwaitConditionAsync(() => Task.FromResult(_counters.FailedCount("answers") == 1), Wait);
         _receiver.Answer = WebhookReceiver.Mode.Hang;
         await AdvanceAsync(Retry, answers);
-        await AwaitConditionAsync(() => Task.FromResult(_stats.Failed("answers") == 2), Wait);
+        await AwaitConditionAsync(() => Task.FromResult(_counters.FailedCount("answers") == 2), Wait);
         _receiver.Answer = WebhookReceiver.Mode.Ok;
         await AdvanceAsync(Retry, answers);
         await _receiver.WaitForAcceptedAsync(2, Wait);
-        await AwaitConditionAsync(() => Task.FromResult(_stats.Failed("refused") >= 1 && _stats.Failed("tls") >= 1
-                                                        && _stats.Failed("refusing") == 1 && _stats.Sent("answers", "ok") == 1), Wait);
+        await AwaitConditionAsync(() => Task.FromResult(_counters.FailedCount("refused") >= 1 && _counters.FailedCount("tls") >= 1
+                                                        && _counters.FailedCount("refusing") == 1 && _counters.SentCount("answers", "ok") == 1), Wait);
 
         Assert.Contains(_logs, l => l.Contains("Connection refused"));
         Assert.Contains(_logs, l => l.Contains("TLS handshake failed"));
@@ -162,9 +163,9 @@ public sealed class ChannelSenderSpecs : ActorSpec, IAsyncLifetime
         _receiver.Answer = WebhookReceiver.Mode.Unavailable;
         Queue("hook", 1, 2);
         sender.Tell(ChannelSender.Deliver.Instance);
-        await AwaitConditionAsync(() => Task.FromResult(_stats.Failed("hook") == 1), Wait);
+        await AwaitConditionAsync(() => Task.FromResult(_counters.FailedCount("hook") == 1), Wait);
         var flushed = sender.Ask<ChannelSender.Flushed>(new ChannelSender.Flush(TimeSpan.FromSeconds(10)), Wait);
-        await AwaitConditionAsync(() => Task.FromResult(_stats.Failed("hook") == 2), Wait);
+        await AwaitConditionAsync(() => Task.FromResult(_counters.FailedCount("hook") == 2), Wait);
         await AdvanceAsync(TimeSpan.FromSeconds(10), sender);
 
         Assert.Equal(2, (await flushed).Unsent);

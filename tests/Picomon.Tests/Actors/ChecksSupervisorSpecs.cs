@@ -1,6 +1,8 @@
 using Akka.Actor;
 using Akka.TestKit;
 using Picomon.Actors;
+using Picomon.Checks;
+using Picomon.Mail;
 using Picomon.Notifications;
 using Picomon.Configuration;
 using Picomon.State;
@@ -268,5 +270,29 @@ public sealed class ChecksSupervisorSpecs : ActorSpec
         var (supervisor, _) = await StartAsync([], _aggregator);
         supervisor.Tell(ChecksSupervisor.StopChecks.Instance);
         await ExpectMsgAsync<ChecksSupervisor.ChecksStopped>();
+    }
+
+    [Fact]
+    public async Task Run_matching_now_runs_only_the_matching_checks_and_says_how_many()
+    {
+        var checks = new[] { ActorTestChecks.Check("http4/web", retry: 0), ActorTestChecks.Check("http4/db", retry: 0), ActorTestChecks.Check("ping4/web", retry: 0) };
+        var (supervisor, children) = await StartAsync(checks, _aggregator);
+        foreach (var check in checks)
+        {
+            await CompleteNextRunAsync(check);
+            await AdvanceAsync(check == checks[^1] ? TimeSpan.FromSeconds(10) : Tick / 3, children);
+        }
+
+        var started = await supervisor.Ask<ChecksSupervisor.RunMatchingStarted>(
+            new ChecksSupervisor.RunMatchingNow(CheckPatterns.Parse(["*/web"], out _)!), TimeSpan.FromSeconds(10));
+
+        Assert.Equal(2, started.Matched);
+        // Not due before t0 + 60 s: these runs are the ones asked for.
+        Assert.Equal(_t0 + TimeSpan.FromSeconds(50), (await CompleteNextRunAsync(checks[0])).StartedAt);
+        Assert.Equal(_t0 + TimeSpan.FromSeconds(50), (await CompleteNextRunAsync(checks[2])).StartedAt);
+        Assert.Equal(1, _probes[checks[1].Id].StartedCount);
+        var none = await supervisor.Ask<ChecksSupervisor.RunMatchingStarted>(
+            new ChecksSupervisor.RunMatchingNow(CheckPatterns.Parse(["smtp4/*"], out _)!), TimeSpan.FromSeconds(10));
+        Assert.Equal(0, none.Matched);
     }
 }

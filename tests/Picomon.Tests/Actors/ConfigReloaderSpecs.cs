@@ -72,4 +72,77 @@ public sealed class ConfigReloaderSpecs : ActorSpec, IDisposable
             return Task.CompletedTask;
         });
     }
+
+    [Fact]
+    public async Task Picomon_reload_is_answered_with_every_error_of_an_invalid_file()
+    {
+        await File.WriteAllTextAsync(_file, "picomon.base-tik = 5s\npicomon.default-retry = -2\n");
+
+        await EventFilter.Error(contains: "picomon reload: the configuration has 2 problem(s); still running the previous one").ExpectOneAsync(() =>
+        {
+            _reloader.Tell(ConfigReloader.ReloadRequested.Control);
+            return Task.CompletedTask;
+        });
+
+        var outcome = await ExpectMsgAsync<ConfigReloader.ReloadOutcome>();
+        Assert.Null(outcome.Applied);
+        Assert.Equal(_file, outcome.Source);
+        Assert.Equal(2, outcome.Errors.Count);
+        Assert.All(outcome.Errors, e => Assert.StartsWith($"picomon: config error: {_file}:", e));
+    }
+
+    [Fact]
+    public async Task Picomon_reload_is_answered_once_the_checks_are_reconfigured_with_what_needs_a_restart()
+    {
+        await File.WriteAllTextAsync(_file, """
+            picomon.state-dir = "/var/lib/elsewhere"
+            picomon.checks = [ { type = tcp4, hosts = ["127.0.0.1"], port = 25 } ]
+            """);
+
+        _reloader.Tell(ConfigReloader.ReloadRequested.Control);
+        await _checks.ExpectMsgAsync<ChecksSupervisor.Reconfigure>();
+        await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
+        _checks.Reply(new ChecksSupervisor.Reconfigured(0, 0, 1, 1));
+
+        var outcome = await ExpectMsgAsync<ConfigReloader.ReloadOutcome>();
+        Assert.Equal(new ChecksSupervisor.Reconfigured(0, 0, 1, 1), outcome.Applied);
+        Assert.Equal(["state-dir changed to /var/lib/elsewhere; it takes effect at the next start"], outcome.Warnings);
+        Assert.Empty(outcome.Errors);
+    }
+
+    [Fact]
+    public async Task A_changed_http_block_needs_a_restart_and_a_remote_one_without_auth_is_refused()
+    {
+        await File.WriteAllTextAsync(_file, """
+            picomon.http.listen = "0.0.0.0:9325"
+            picomon.checks = [ { type = tcp4, hosts = ["127.0.0.1"], port = 22 } ]
+            """);
+        _reloader.Tell(ConfigReloader.ReloadRequested.Control);
+        var refused = await ExpectMsgAsync<ConfigReloader.ReloadOutcome>();
+        Assert.Null(refused.Applied);
+        Assert.Contains("picomon.http.listen: 0.0.0.0:9325 is not a loopback address", Assert.Single(refused.Errors));
+
+        await File.WriteAllTextAsync(_file, """
+            picomon.http.listen = "127.0.0.1:9325"
+            picomon.checks = [ { type = tcp4, hosts = ["127.0.0.1"], port = 22 } ]
+            """);
+        _reloader.Tell(ConfigReloader.ReloadRequested.Control);
+        await _checks.ExpectMsgAsync<ChecksSupervisor.Reconfigure>();
+        _checks.Reply(new ChecksSupervisor.Reconfigured(1, 0, 0, 0));
+        var applied = await ExpectMsgAsync<ConfigReloader.ReloadOutcome>();
+        Assert.Equal(["http settings changed; they take effect at the next start"], applied.Warnings);
+    }
+
+    [Fact]
+    public async Task Answers_with_the_checks_of_the_running_configuration()
+    {
+        _reloader.Tell(ConfigReloader.GetChecks.Instance);
+        Assert.Equal("tcp4/127.0.0.1", Assert.Single((await ExpectMsgAsync<ConfigReloader.RunningChecks>()).Checks).Id);
+
+        await File.WriteAllTextAsync(_file, """picomon.checks = [ { type = tcp4, hosts = ["127.0.0.1"], port = 25, name = renamed } ]""");
+        _reloader.Tell(ConfigReloader.ReloadRequested.Instance, ActorRefs.NoSender);
+        _reloader.Tell(ConfigReloader.GetChecks.Instance);
+
+        Assert.Equal("renamed", Assert.Single((await ExpectMsgAsync<ConfigReloader.RunningChecks>()).Checks).Id);
+    }
 }

@@ -37,6 +37,7 @@ public sealed class ConfigSummaryTests
               mail: to ops@example.org from Picomon <picomon@example.org> via mail.example.org:25 (tls auto)
               reports off
               state: ./picomon-state
+              http: off
 
             """, ConfigSummary.Render(Load(Checks.Replace("channels = [chat, page]", ""))).ReplaceLineEndings("\n"));
     }

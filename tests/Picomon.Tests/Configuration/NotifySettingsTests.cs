@@ -2,7 +2,7 @@ using Picomon.Configuration;
 
 namespace Picomon.Tests.Configuration;
 
-/// <summary><c>picomon.notify</c> and the checks' <c>channels</c> (SPEC §10), read from real files.</summary>
+/// <summary><c>picomon.notify</c> and the checks' <c>channels</c>, read from real files.</summary>
 public sealed class NotifySettingsTests
 {
     private static PicomonSettings Load(string hocon)

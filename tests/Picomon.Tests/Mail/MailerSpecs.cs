@@ -49,7 +49,7 @@ public sealed class MailerSpecs : MailerSpecBase
         Assert.Equal(["first", "second", "third"], Subjects(server.Messages));
         Assert.Equal(0, outbox.Count);
         // Mail() makes reports; two attempts failed.
-        Assert.Equal((3, 2, 0), (Stats.Sent("email", "report"), Stats.Failed("email"), Stats.Queued("email")));
+        Assert.Equal((3, 2, 0), (Counters.SentCount("email", "report"), Counters.FailedCount("email"), Counters.QueuedCount("email")));
     }
 
     [Fact]

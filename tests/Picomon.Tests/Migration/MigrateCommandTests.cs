@@ -1,52 +1,45 @@
 using Picomon.Cli;
-using Picomon.Migration;
 
 namespace Picomon.Tests.Migration;
 
+/// <summary><c>picomon migrate</c>'s command line, as a subcommand: its usage errors and its help.</summary>
 public class MigrateCommandTests
 {
-    [Theory]
-    [InlineData(new[] { "config.py" }, "config.py", null)]
-    [InlineData(new[] { "config.py", "-o", "out.conf" }, "config.py", "out.conf")]
-    [InlineData(new[] { "-o", "out.conf", "config.py" }, "config.py", "out.conf")]
-    [InlineData(new[] { "config.py", "--output", "out.conf" }, "config.py", "out.conf")]
-    [InlineData(new[] { "config.py", "--output=out.conf" }, "config.py", "out.conf")]
-    public void Parses_the_config_and_the_output_file(string[] args, string config, string? output)
+    private static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args)
     {
-        var parsed = MigrateCommand.Parse(args, out var error);
-        Assert.Null(error);
-        Assert.Equal(new MigrateCommand(config, output, Help: false), parsed);
+        var (stdout, stderr) = (new StringWriter(), new StringWriter());
+        var exit = await App.RunAsync(args, stdout, stderr);
+        return (exit, stdout.ToString().ReplaceLineEndings("\n"), stderr.ToString().ReplaceLineEndings("\n"));
     }
 
     [Theory]
-    [InlineData(new string[0], "needs the original's config file: picomon migrate CONFIG.py [-o FILE]")]
-    [InlineData(new[] { "a.py", "b.py" }, "one CONFIG.py only, got 'a.py' and 'b.py'")]
-    [InlineData(new[] { "a.py", "-o" }, "option -o needs a FILE")]
-    [InlineData(new[] { "a.py", "--output=" }, "option --output needs a FILE")]
-    [InlineData(new[] { "a.py", "-c", "x.conf" }, "unknown option '-c'")]
-    public void Rejects_bad_usage_with_a_message(string[] args, string message)
+    [InlineData(new[] { "migrate" }, "picomon: Required argument 'CONFIG.py' missing for command: 'migrate'.\nTry 'picomon migrate --help'.\n")]
+    [InlineData(new[] { "migrate", "a.py", "b.py" }, "picomon: Unrecognized command or argument 'b.py'.\nTry 'picomon migrate --help'.\n")]
+    [InlineData(new[] { "migrate", "a.py", "-o" }, "picomon: Required argument missing for option: '-o'.\nTry 'picomon migrate --help'.\n")]
+    [InlineData(new[] { "migrate", "a.py", "--output=" }, "picomon: Required argument missing for option: '--output'.\nTry 'picomon migrate --help'.\n")]
+    [InlineData(new[] { "-c", "x.conf", "migrate", "a.py" }, "picomon: migrate: takes no -c; the configuration it reads is CONFIG.py\n")]
+    public async Task A_usage_error_exits_2_with_the_reason(string[] args, string stderr) =>
+        Assert.Equal((2, "", stderr), await RunAsync(args));
+
+    [Theory]
+    [InlineData("/nonexistent/config.py")]
+    [InlineData("/nonexistent/config.py", "-o", "out.conf")]
+    [InlineData("-o", "out.conf", "/nonexistent/config.py")]
+    [InlineData("/nonexistent/config.py", "--output=out.conf")]
+    public async Task The_config_is_found_wherever_the_output_option_stands(params string[] args)
     {
-        Assert.Null(MigrateCommand.Parse(args, out var error));
-        Assert.Equal(message, error);
+        Assert.Equal((2, "", "picomon: migrate: /nonexistent/config.py: no such file\n"), await RunAsync(["migrate", .. args]));
+        Assert.False(File.Exists("out.conf"));
     }
 
     [Fact]
-    public async Task A_usage_error_exits_2_with_a_hint_and_help_exits_0()
+    public async Task Help_exits_0_and_names_the_arguments_but_not_the_daemons_config_option()
     {
-        var (stdout, stderr) = (new StringWriter(), new StringWriter());
-        Assert.Equal(2, await App.RunAsync(["migrate"], stdout, stderr));
-        Assert.Equal("picomon: migrate: needs the original's config file: picomon migrate CONFIG.py [-o FILE]\nTry 'picomon migrate --help'.\n",
-                     stderr.ToString().ReplaceLineEndings("\n"));
-        Assert.Equal(0, await App.RunAsync(["migrate", "--help"], stdout, stderr));
-        Assert.StartsWith("usage: picomon migrate CONFIG.py [-o FILE]", stdout.ToString());
-    }
+        var (exit, stdout, _) = await RunAsync("migrate", "--help");
 
-    [Fact]
-    public async Task A_missing_config_exits_2_naming_it()
-    {
-        var (stdout, stderr) = (new StringWriter(), new StringWriter());
-        Assert.Equal(2, await App.RunAsync(["migrate", "/nonexistent/config.py"], stdout, stderr));
-        Assert.Equal("picomon: migrate: /nonexistent/config.py: no such file\n", stderr.ToString().ReplaceLineEndings("\n"));
-        Assert.Empty(stdout.ToString());
+        Assert.Equal(0, exit);
+        Assert.Contains("migrate <CONFIG.py> [options]", stdout);
+        Assert.Contains("-o, --output <FILE>", stdout);
+        Assert.DoesNotContain("--config", stdout);
     }
 }

@@ -4,7 +4,7 @@ using static Picomon.Tests.Notifications.RenderFixtures;
 
 namespace Picomon.Tests.Notifications;
 
-/// <summary>The picomon JSON of SPEC §10, exactly: its keys in order, their types, a digest's items.</summary>
+/// <summary>The picomon JSON, exactly as the README documents it: its keys in order, their types, a digest's items.</summary>
 public sealed class PicomonJsonTests
 {
     private static readonly string[] Keys =

@@ -7,7 +7,7 @@ namespace Picomon.Tests.Probes;
 
 public class HttpProbeTests : IAsyncLifetime
 {
-    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(30);
     private NetWebServer _web = null!;
 
     public async Task InitializeAsync() => _web = await NetWebServer.StartAsync();

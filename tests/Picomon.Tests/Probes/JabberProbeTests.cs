@@ -11,7 +11,7 @@ public class JabberProbeTests(NetProsody prosody) : IClassFixture<NetProsody>
     private const string ServerStream = "<?xml version='1.0'?><stream:stream from='localhost' id='x1' version='1.0' "
         + "xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>";
 
-    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan Short = TimeSpan.FromMilliseconds(700);
 
     private static Task<ProbeResult> Run(string type, int port, ProbeTarget target, TimeSpan? timeout = null) =>

@@ -7,7 +7,7 @@ namespace Picomon.Tests.Probes;
 
 public class OpenVpnProbeTests
 {
-    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(30);
 
     private static Task<ProbeResult> Run(string type, int port, ProbeTarget target, TimeSpan? timeout = null) =>
         ProbeRunner.RunAsync(OptionValues.Probe(type, ("port", port)), target, timeout ?? Generous);

@@ -7,7 +7,7 @@ namespace Picomon.Tests.Probes;
 
 public sealed class SmtpProbeTests
 {
-    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan Short = TimeSpan.FromMilliseconds(500);
 
     private static ProbeTarget Loopback => new("localhost", "localhost", "127.0.0.1", AddressFamily.InterNetwork);

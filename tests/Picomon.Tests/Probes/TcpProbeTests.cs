@@ -8,7 +8,7 @@ namespace Picomon.Tests.Probes;
 
 public class TcpProbeTests
 {
-    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan Short = TimeSpan.FromMilliseconds(700);
 
     private static IProbe Tcp(int port, string? send = null, string? expect = null)
@@ -85,7 +85,7 @@ public class TcpProbeTests
     public async Task Escapes_control_characters_when_quoting_a_garbage_reply()
     {
         await using var server = NetTcpServer.Replying(IPAddress.Loopback, [0x00, 0x1b, (byte)'x', 0xff, (byte)'\t', (byte)'y']);
-        var result = await Run(Tcp(server.Port, expect: "^OK"), Short);
+        var result = await Run(Tcp(server.Port, expect: "^OK"), Generous);
         Assert.Equal(ProbeResult.Fail("reply does not match '^OK': \\x00\\x1bx\ufffd\\x09y"), result);
     }
 

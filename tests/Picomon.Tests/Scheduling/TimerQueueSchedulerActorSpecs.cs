@@ -10,7 +10,7 @@ namespace Picomon.Tests.Scheduling;
 public sealed class TimerQueueSchedulerActorSpecs(ITestOutputHelper output)
     : Akka.TestKit.Xunit2.TestKit(TimerQueueScheduler.Hocon, output)
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
     [Fact]
     public void The_actor_system_uses_the_timer_queue_scheduler() =>

@@ -5,7 +5,7 @@ using Picomon.State;
 
 namespace Picomon.Tests.State;
 
-/// <summary>The notifier's state in SQLite (SPEC §10): pending notifications committed with the check rows, each
+/// <summary>The notifier's state in SQLite: pending notifications committed with the check rows, each
 /// channel's own ordered outbox, the messages that announced incidents, reminders — all surviving a kill -9, each
 /// commit all or nothing.</summary>
 public sealed class NotificationStoreTests : IDisposable

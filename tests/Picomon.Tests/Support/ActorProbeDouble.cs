@@ -24,7 +24,7 @@ public sealed class ControllableProbe : IProbe
     /// <summary>The next run to start, waiting for it up to a generous real-time deadline.</summary>
     public async Task<PendingRun> NextRunAsync()
     {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         return await _started.Reader.ReadAsync(deadline.Token);
     }
 }

@@ -5,12 +5,15 @@ using Xunit.Abstractions;
 
 namespace Picomon.Tests.Support;
 
-/// <summary>Base of the actor specs: virtual time (TestScheduler) and DEBUG logs so EventFilter sees them.</summary>
+/// <summary>Base of the actor specs: virtual time (TestScheduler) and DEBUG logs so EventFilter sees them. Waiting for
+/// a message, a log event or a condition stays in real time: its default limit is generous (30 s), so that a busy
+/// machine never fails a correct spec; only a failing spec waits it out.</summary>
 public abstract class ActorSpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(Hocon, output)
 {
     private const string Hocon = $"""
         akka.scheduler.implementation = "Akka.TestKit.TestScheduler, Akka.TestKit"
         akka.loglevel = DEBUG
+        akka.test.single-expect-default = 30s
         {LeanMailbox.Hocon}
         """;
 

@@ -1,0 +1,41 @@
+using System.Text.Json.Serialization;
+
+namespace Picomon.Status;
+
+/// <summary>A check's state as <c>picomon status</c>, its JSON and the HTTP API show it. Declared in display
+/// order: problems first, the worst first (issue 14's <c>unreachable</c>, <c>flapping</c> and <c>held</c> go
+/// between <see cref="Error"/> and <see cref="Retrying"/>). Each state's JSON name is fixed here.</summary>
+public enum CheckViewState
+{
+    [JsonStringEnumMemberName("error")] Error,
+    [JsonStringEnumMemberName("retrying")] Retrying,
+    [JsonStringEnumMemberName("ok")] Ok,
+}
+
+/// <summary>One configured check as the operator sees it. Immutable; its JSON form (camelCase, ISO-8601 times,
+/// null when unknown) is <c>picomon status --json</c> and <c>/api/v1/checks</c>.</summary>
+/// <param name="Type">The configured type name (<c>http4</c>).</param>
+/// <param name="Target">The target's human-readable name.</param>
+/// <param name="Since">When the check entered <paramref name="State"/> (for an error: when the error began);
+/// null when it has not reported yet.</param>
+/// <param name="Message">The last run's message: the failure, possibly several lines; empty after a success.</param>
+/// <param name="ConsecutiveFailures">Failures in a row so far.</param>
+/// <param name="LastRun">When the last run started; null when none has finished yet.</param>
+/// <param name="LastDurationSeconds">How long the last run took.</param>
+public sealed record CheckView(
+    string Id,
+    CheckViewState State,
+    string Type,
+    string Target,
+    DateTimeOffset? Since,
+    string Message,
+    int ConsecutiveFailures,
+    DateTimeOffset? LastRun,
+    double? LastDurationSeconds);
+
+/// <summary>Every check (or those matching the patterns asked for), problems first, as of <paramref name="TakenAt"/>.</summary>
+public sealed record StatusReport(DateTimeOffset TakenAt, IReadOnlyList<CheckView> Checks)
+{
+    [JsonIgnore]
+    public bool AnyInError => Checks.Any(c => c.State == CheckViewState.Error);
+}

@@ -1,0 +1,79 @@
+using System.Text.Json;
+using Picomon.Actors;
+using Picomon.Checks;
+using Picomon.Status;
+using Picomon.Tests.Support;
+
+namespace Picomon.Tests.Status;
+
+public class StatusViewsTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 24, 10, 2, 3, TimeSpan.Zero);
+
+    private static CheckState Row(string id, CheckStatus status, string message = "", DateTimeOffset? errorSince = null) =>
+        new(id, status, T0.AddMinutes(5), status == CheckStatus.Ok ? 0 : 2, message, errorSince, T0.AddMinutes(9), TimeSpan.FromMilliseconds(12.5));
+
+    private static StatusReport Report(CheckPatterns patterns, params CheckState[] rows) =>
+        StatusViews.Build(new StateSnapshot(T0.AddMinutes(10), rows),
+            new[] { "b/ok", "a/ok", "z/error", "c/retrying", "a/error", "n/new" }.Select(id => ActorTestChecks.Check(id)), patterns);
+
+    private static readonly CheckState[] Rows =
+    [
+        Row("a/ok", CheckStatus.Ok), Row("b/ok", CheckStatus.Ok), Row("c/retrying", CheckStatus.Retrying, "refused"),
+        Row("z/error", CheckStatus.Error, "down", T0), Row("a/error", CheckStatus.Error, "down", T0),
+        Row("gone/check", CheckStatus.Error, "no longer configured", T0),
+    ];
+
+    [Fact]
+    public void Lists_every_configured_check_errors_first_then_retrying_then_ok_each_by_id()
+    {
+        var report = Report(CheckPatterns.All, Rows);
+
+        Assert.Equal(["a/error", "z/error", "c/retrying", "a/ok", "b/ok", "n/new"], report.Checks.Select(c => c.Id));
+        Assert.Equal(T0.AddMinutes(10), report.TakenAt);
+        Assert.True(report.AnyInError);
+    }
+
+    [Fact]
+    public void An_error_is_dated_from_its_start_and_a_check_not_reported_yet_is_ok_with_nothing_known()
+    {
+        var report = Report(CheckPatterns.All, Rows);
+
+        var error = report.Checks[0];
+        Assert.Equal(new CheckView("a/error", CheckViewState.Error, "test", "host", T0, "down", 2, T0.AddMinutes(9), 0.0125), error);
+        Assert.Equal(T0.AddMinutes(5), report.Checks[2].Since);
+        Assert.Equal(new CheckView("n/new", CheckViewState.Ok, "test", "host", null, "", 0, null, null), report.Checks[^1]);
+    }
+
+    [Fact]
+    public void Only_the_matching_checks_are_listed()
+    {
+        var report = Report(CheckPatterns.Parse(["a/*", "c/retrying"], out _)!, Rows);
+
+        Assert.Equal(["a/error", "c/retrying", "a/ok"], report.Checks.Select(c => c.Id));
+        Assert.False(Report(CheckPatterns.Parse(["b/*"], out _)!, Rows).AnyInError);
+    }
+
+    [Fact]
+    public void The_json_has_stable_camel_case_fields_iso_times_and_explicit_nulls()
+    {
+        var report = Report(CheckPatterns.Parse(["a/error", "n/new"], out _)!, Rows);
+
+        Assert.Equal(
+            """{"takenAt":"2026-11-24T10:12:03+00:00","checks":[""" +
+            """{"id":"a/error","state":"error","type":"test","target":"host","since":"2026-11-24T10:02:03+00:00","message":"down","consecutiveFailures":2,"lastRun":"2026-11-24T10:11:03+00:00","lastDurationSeconds":0.0125},""" +
+            """{"id":"n/new","state":"ok","type":"test","target":"host","since":null,"message":"","consecutiveFailures":0,"lastRun":null,"lastDurationSeconds":null}]}""",
+            JsonSerializer.Serialize(report, StatusJson.Default.StatusReport));
+    }
+
+    [Fact]
+    public void The_json_reads_back_as_the_same_report()
+    {
+        var report = Report(CheckPatterns.All, Rows);
+
+        var read = JsonSerializer.Deserialize(JsonSerializer.Serialize(report, StatusJson.Default.StatusReport), StatusJson.Default.StatusReport)!;
+
+        Assert.Equal(report.TakenAt, read.TakenAt);
+        Assert.Equal(report.Checks, read.Checks);
+    }
+}
