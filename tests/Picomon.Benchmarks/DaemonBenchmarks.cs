@@ -49,7 +49,7 @@ public sealed class DaemonBenchmarks(string dir, Results results, Nginx? nginx =
             results.Add(new Row($"{name}: lateness at the target p50/p99/max", byTarget.AtTarget!.ToString(),
                 $"p99 <= {atTargetP99!.Value.TotalMilliseconds:0} ms", byTarget.AtTarget.P99 <= atTargetP99.Value.TotalMilliseconds,
                 $"|interval between two requests of a check in nginx's log - {interval.TotalSeconds:0} s|, median p99 of {runs.Count}: "
-                + string.Join(", ", runs.Select(r => $"{r.AtTarget!.P99:0.#} ({r.AtTarget.Intervals:N0} intervals)"))));
+                + string.Join(", ", runs.Select(r => $"{r.AtTarget!.P99:0.#} ({r.AtTarget.Intervals:N0} intervals, {r.AtTarget.ListenOverflows:N0} listen queue overflows)"))));
         }
         results.Add(new Row($"{name}: CPU / RSS", $"{m.Cpu:0}% of a core / {m.RssMb:0} MB",
             rssTargetMb is { } r ? $"RSS <= {r:0} MB" : "", rssTargetMb is { } r2 ? m.RssMb <= r2 : null, $"CPU: 100% = one core; in the window: {m.Gc}"));
@@ -61,7 +61,7 @@ public sealed class DaemonBenchmarks(string dir, Results results, Nginx? nginx =
     private async Task<Measurement> MeasureOnceAsync(string config, TimeSpan interval, TimeSpan measure, bool atTarget)
     {
         var warmup = interval + TimeSpan.FromSeconds(1);
-        var (started, measuring) = (UnixNow(), double.NaN);
+        var (started, measuring, overflows) = (UnixNow(), double.NaN, 0L);
         using var child = PicomonBinary.Start(Environment.ProcessPath!,
             ["daemon-child", config, warmup.TotalSeconds.ToString(CultureInfo.InvariantCulture),
              measure.TotalSeconds.ToString(CultureInfo.InvariantCulture)]);
@@ -71,9 +71,11 @@ public sealed class DaemonBenchmarks(string dir, Results results, Nginx? nginx =
             Task<(double, double)>? usage = null;
             while (await child.StandardOutput.ReadLineAsync() is { } line)
             {
-                if (line == "MEASURING") (usage, measuring) = (ProcStat.MeasureAsync(child.Id, measure), UnixNow());
+                if (line == "MEASURING")
+                    (usage, measuring, overflows) = (ProcStat.MeasureAsync(child.Id, measure), UnixNow(), TargetLateness.ReadListenOverflows());
                 if (!line.StartsWith("RESULT ", StringComparison.Ordinal)) continue;
                 var ended = UnixNow();
+                overflows = TargetLateness.ReadListenOverflows() - overflows;
                 var f = line.Split(' ', 14);
                 var (cpu, rss) = usage is null ? (double.NaN, double.NaN) : await usage;
                 double D(int i) => double.Parse(f[i], CultureInfo.InvariantCulture);
@@ -81,7 +83,8 @@ public sealed class DaemonBenchmarks(string dir, Results results, Nginx? nginx =
                 if (atTarget)
                 {
                     await Task.Delay(TimeSpan.FromSeconds(1.5)); // nginx flushes its log every second
-                    seen = TargetLateness.Of(nginx!.Requests(started, Math.Min(ended, measuring + measure.TotalSeconds), "/c"), interval, measuring);
+                    seen = TargetLateness.Of(nginx!.Requests(started, Math.Min(ended, measuring + measure.TotalSeconds), "/c"), interval, measuring)
+                        with { ListenOverflows = overflows };
                 }
                 return new Measurement(long.Parse(f[1]), long.Parse(f[2]), long.Parse(f[3]), D(4), D(5), D(6),
                     int.Parse(f[7]), f[13], cpu, rss, $"{f[10]} {f[11]}", $"GCs gen0/1/2 {f[8]}, paused {f[9]} ms (longest {f[10]} ms, {f[11]}), heap {f[12]} MB",

@@ -6,6 +6,21 @@ namespace Picomon.Benchmarks;
 /// a whole interval.</summary>
 public sealed record TargetLateness(long Intervals, double P50, double P99, double Max)
 {
+    /// <summary>How many times, since boot, a listen queue of this machine overflowed (a SYN dropped, then resent
+    /// by the client a second later): <c>TcpExt ListenOverflows</c> of /proc/net/netstat, for every listener of
+    /// the machine, so a count over a window is a bound for nginx's share.</summary>
+    public static long ReadListenOverflows()
+    {
+        var lines = File.ReadAllLines("/proc/net/netstat");
+        for (var i = 0; i + 1 < lines.Length; i += 2)
+        {
+            if (!lines[i].StartsWith("TcpExt:", StringComparison.Ordinal)) continue;
+            var at = Array.IndexOf(lines[i].Split(' '), "ListenOverflows");
+            return at < 0 ? 0 : long.Parse(lines[i + 1].Split(' ')[at]);
+        }
+        return 0;
+    }
+
     /// <param name="requests">Every request of the checks since their process started (earlier ones would pair
     /// with another process's).</param>
     /// <param name="from">Only intervals that end at or after this Unix time count (the measuring window).</param>
@@ -24,6 +39,9 @@ public sealed record TargetLateness(long Intervals, double P50, double P99, doub
         double At(double fraction) => deviations[Math.Max(0, (int)Math.Ceiling(deviations.Count * fraction) - 1)];
         return new TargetLateness(deviations.Count, At(0.50), At(0.99), deviations[^1]);
     }
+
+    /// <summary>Listen queue overflows on the machine during the window (see <see cref="ReadListenOverflows"/>).</summary>
+    public long ListenOverflows { get; init; }
 
     public override string ToString() => $"{P50:0.#} / {P99:0.#} / {Max:0.#} ms";
 }
