@@ -76,7 +76,7 @@ public sealed class DaemonBenchmarks(string dir, Results results, Nginx? nginx =
                 if (!line.StartsWith("RESULT ", StringComparison.Ordinal)) continue;
                 var ended = UnixNow();
                 overflows = TargetLateness.ReadListenOverflows() - overflows;
-                var f = line.Split(' ', 14);
+                var f = line.Split(' ', 15);
                 var (cpu, rss) = usage is null ? (double.NaN, double.NaN) : await usage;
                 double D(int i) => double.Parse(f[i], CultureInfo.InvariantCulture);
                 TargetLateness? seen = null;
@@ -87,7 +87,8 @@ public sealed class DaemonBenchmarks(string dir, Results results, Nginx? nginx =
                         with { ListenOverflows = overflows };
                 }
                 return new Measurement(long.Parse(f[1]), long.Parse(f[2]), long.Parse(f[3]), D(4), D(5), D(6),
-                    int.Parse(f[7]), f[13], cpu, rss, $"{f[10]} {f[11]}", $"GCs gen0/1/2 {f[8]}, paused {f[9]} ms (longest {f[10]} ms, {f[11]}), heap {f[12]} MB",
+                    int.Parse(f[7]), f[14], cpu, rss, $"{f[10]} {f[11]}", $"GCs gen0/1/2 {f[8]}, paused {f[9]} ms (longest {f[10]} ms, {f[11]}), heap {f[12]} MB, "
+                    + $"{long.Parse(f[13]) / Math.Max(1, long.Parse(f[1])):N0} bytes allocated a run",
                     seen);
             }
             throw new ChildFailedException($"daemon-child gave no result (exit {(child.HasExited ? child.ExitCode : -1)}): {await stderr}");
