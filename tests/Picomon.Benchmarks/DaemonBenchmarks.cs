@@ -43,16 +43,18 @@ public sealed class DaemonBenchmarks(string dir, Results results, Nginx? nginx =
         results.Add(new Row($"{name}: lateness p50/p99/max", $"{m.P50:0.#} / {m.P99:0.#} / {m.Max:0.#} ms",
             p99Target is { } p ? $"p99 <= {p.TotalMilliseconds:0} ms" : "", p99Target is { } p2 ? m.P99 <= p2.TotalMilliseconds : null,
             $"actual start - scheduled start, 0.1 ms buckets; each run's p99 ms (longest GC pause ms and kind): {perRun}"));
-        if (atTarget)
-        {
-            var byTarget = runs.OrderBy(r => r.AtTarget!.P99).ElementAt(runs.Count / 2);
-            results.Add(new Row($"{name}: lateness at the target p50/p99/max", byTarget.AtTarget!.ToString(),
-                $"p99 <= {atTargetP99!.Value.TotalMilliseconds:0} ms", byTarget.AtTarget.P99 <= atTargetP99.Value.TotalMilliseconds,
-                $"|interval between two requests of a check in nginx's log - {interval.TotalSeconds:0} s|, median p99 of {runs.Count}: "
-                + string.Join(", ", runs.Select(r => $"{r.AtTarget!.P99:0.#} ({r.AtTarget.Intervals:N0} intervals, {r.AtTarget.ListenOverflows:N0} listen queue overflows)"))));
-        }
+        if (atTarget) AddAtTargetRow(name, interval, runs, atTargetP99!.Value);
         results.Add(new Row($"{name}: CPU / RSS", $"{m.Cpu:0}% of a core / {m.RssMb:0} MB",
             rssTargetMb is { } r ? $"RSS <= {r:0} MB" : "", rssTargetMb is { } r2 ? m.RssMb <= r2 : null, $"CPU: 100% = one core; in the window: {m.Gc}"));
+    }
+
+    private void AddAtTargetRow(string name, TimeSpan interval, List<Measurement> runs, TimeSpan target)
+    {
+        var byTarget = runs.OrderBy(r => r.AtTarget!.P99).ElementAt(runs.Count / 2);
+        results.Add(new Row($"{name}: lateness at the target p50/p99/max", byTarget.AtTarget!.ToString(),
+            $"p99 <= {target.TotalMilliseconds:0} ms", byTarget.AtTarget.P99 <= target.TotalMilliseconds,
+            $"|interval between two requests of a check in nginx's log - {interval.TotalSeconds:0} s|, median p99 of {runs.Count}: "
+            + string.Join(", ", runs.Select(r => $"{r.AtTarget!.P99:0.#} ({r.AtTarget.Intervals:N0} intervals, {r.AtTarget.ListenOverflows:N0} listen queue overflows)"))));
     }
 
     private sealed record Measurement(long Runs, long Late, long Skipped, double P50, double P99, double Max,

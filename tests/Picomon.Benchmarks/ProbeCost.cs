@@ -20,34 +20,21 @@ public sealed class ProbeCost(string picomon, string dir, Results results, bool 
         await MeasureAsync(nginx, 10_000, TimeSpan.FromSeconds(2), null);
     }
 
+    /// <summary>One window: CPU per probe of each (µs; Monit's NaN without Monit), Picomon's probes a second and
+    /// its context switches a probe.</summary>
+    private sealed record Figures(double Picomon, double Monit, double Rate, double Switches);
+
     private async Task MeasureAsync(Nginx nginx, int count, TimeSpan interval, Monit? monit)
     {
         var config = Configs.Write(dir, $"cost-{count}", interval, [new(count, "http4", nginx.Port, UrlPrefix: "/p")]);
         using var daemon = PicomonBinary.Start(picomon, ["-c", config]);
         _ = daemon.StandardOutput.ReadToEndAsync();
         _ = daemon.StandardError.ReadToEndAsync();
-        var picomonCosts = new List<double>();
-        var monitCosts = new List<double>();
-        var (rates, switches) = (new List<double>(), new List<double>());
+        var windows = new List<Figures>();
         try
         {
             await Task.Delay(interval + TimeSpan.FromSeconds(quick ? 3 : 8)); // start-up, the first runs, the JIT's first tiers
-            for (var w = 0; w < Windows; w++)
-            {
-                var (from, picomonCpu, monitCpu) = (UnixNow(), ProcStat.CpuTime(daemon.Id), monit is null ? TimeSpan.Zero : ProcStat.CpuTime(monit.Pid));
-                var switched = ProcStat.ContextSwitches(daemon.Id);
-                var wall = Stopwatch.StartNew();
-                await Task.Delay(Window);
-                var (picomonUsed, monitUsed) = (ProcStat.CpuTime(daemon.Id) - picomonCpu, monit is null ? TimeSpan.Zero : ProcStat.CpuTime(monit.Pid) - monitCpu);
-                switched = ProcStat.ContextSwitches(daemon.Id) - switched;
-                var to = from + wall.Elapsed.TotalSeconds;
-                await Task.Delay(TimeSpan.FromSeconds(1.5)); // nginx flushes its log every second
-                var probes = nginx.Requests(from, to, "/p").Count;
-                picomonCosts.Add(PerProbe(picomonUsed, probes));
-                rates.Add(probes / (to - from));
-                switches.Add(probes == 0 ? double.NaN : (double)switched / probes);
-                if (monit is not null) monitCosts.Add(PerProbe(monitUsed, nginx.Requests(from, to, "/m").Count));
-            }
+            for (var w = 0; w < Windows; w++) windows.Add(await MeasureWindowAsync(nginx, daemon.Id, monit));
         }
         finally
         {
@@ -55,20 +42,36 @@ public sealed class ProbeCost(string picomon, string dir, Results results, bool 
             await daemon.WaitForExitAsync();
         }
         var name = $"CPU per HTTP probe, {count:N0} checks every {interval.TotalSeconds:0} s";
+        var picomonCosts = windows.Select(w => w.Picomon).ToList();
+        var extra = $"{Results.Median(windows.Select(w => w.Rate)):N0} probes/s, {Results.Median(windows.Select(w => w.Switches)):0.0} context switches a probe";
         var picomonMedian = Results.Median(picomonCosts);
         if (monit is null)
         {
-            results.Add(new Row($"{name}: Picomon", $"{picomonMedian:0} µs", "", null, $"{Note(picomonCosts)}; {Extra(rates, switches)}"));
+            results.Add(new Row($"{name}: Picomon", $"{picomonMedian:0} µs", "", null, $"{Note(picomonCosts)}; {extra}"));
             return;
         }
+        var monitCosts = windows.Select(w => w.Monit).ToList();
         var monitMedian = Results.Median(monitCosts);
         results.Add(new Row($"{name}: Picomon / Monit {await MonitVersionAsync()}", $"{picomonMedian:0} / {monitMedian:0} µs ({picomonMedian / monitMedian:0.0}×)",
             "Picomon <= Monit", picomonMedian <= monitMedian,
-            $"side by side on one nginx; Picomon {Note(picomonCosts)}, {Extra(rates, switches)}; Monit {Note(monitCosts)}"));
+            $"side by side on one nginx; Picomon {Note(picomonCosts)}, {extra}; Monit {Note(monitCosts)}"));
     }
 
-    private static string Extra(List<double> rates, List<double> switches) =>
-        $"{Results.Median(rates):N0} probes/s, {Results.Median(switches):0.0} context switches a probe";
+    private async Task<Figures> MeasureWindowAsync(Nginx nginx, int picomonPid, Monit? monit)
+    {
+        TimeSpan MonitCpu() => monit is null ? TimeSpan.Zero : ProcStat.CpuTime(monit.Pid);
+        var (from, picomonCpu, monitCpu) = (UnixNow(), ProcStat.CpuTime(picomonPid), MonitCpu());
+        var switched = ProcStat.ContextSwitches(picomonPid);
+        var wall = Stopwatch.StartNew();
+        await Task.Delay(Window);
+        var (picomonUsed, monitUsed) = (ProcStat.CpuTime(picomonPid) - picomonCpu, MonitCpu() - monitCpu);
+        switched = ProcStat.ContextSwitches(picomonPid) - switched;
+        var to = from + wall.Elapsed.TotalSeconds;
+        await Task.Delay(TimeSpan.FromSeconds(1.5)); // nginx flushes its log every second
+        var probes = nginx.Requests(from, to, "/p").Count;
+        return new Figures(PerProbe(picomonUsed, probes), monit is null ? double.NaN : PerProbe(monitUsed, nginx.Requests(from, to, "/m").Count),
+            probes / (to - from), probes == 0 ? double.NaN : (double)switched / probes);
+    }
 
     private static double PerProbe(TimeSpan cpu, int probes) => probes == 0 ? double.NaN : cpu.TotalMicroseconds / probes;
 

@@ -7,7 +7,7 @@ namespace Picomon.Scheduling;
 
 /// <summary>Akka's scheduler for Picomon (<c>akka.scheduler.implementation</c>): every pending timer sits in
 /// one min-heap ordered by due time, and a single .NET timer (<see cref="TimeProvider"/>) is armed for the
-/// earliest. Nothing wakes between due times — Akka's default wheel ticks every 10 ms while any timer is
+/// earliest (for the end of its slot, below). Nothing wakes between due times — Akka's default wheel ticks every 10 ms while any timer is
 /// pending, which is 5 % of a core for a daemon that has nothing to do for a minute —, and timers due at the
 /// same instant fire in the order they were scheduled. Cancelled timers are dropped when they reach the top of
 /// the heap. Timers are fired by slots of <see cref="CoalesceWindow"/> on a fixed grid of the monotonic clock:
