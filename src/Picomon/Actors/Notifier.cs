@@ -157,7 +157,8 @@ public sealed class Notifier : ReceiveActor, IWithTimers
     }
 
     /// <summary>Reminders that fell due become pending notifications, sent as any other, and the next ones are
-    /// scheduled in the same commit. An incident no longer open (its check recovered, or left) is dropped.</summary>
+    /// scheduled in the same commit. An incident no longer open (its check recovered, or left) loses its reminder and
+    /// keeps its thread: its OK may be waiting in a group window, and answers it.</summary>
     private void Remind()
     {
         if (Notify.RepeatInterval <= TimeSpan.Zero) return;

@@ -32,7 +32,8 @@ public sealed class ReminderSchedule
 
     /// <summary>What the reminders due at <paramref name="now"/> change: each incident still open (for which
     /// <paramref name="reminderOf"/> gives its reminder) is reminded and its next reminder scheduled
-    /// <paramref name="repeat"/> later; any other is closed.</summary>
+    /// <paramref name="repeat"/> later; any other loses its reminder but not its thread: the notification that ends it
+    /// (its OK) closes it when it is sent.</summary>
     public NotificationChanges Remind(DateTimeOffset now, TimeSpan repeat, Func<ScheduledReminder, Notification?> reminderOf)
     {
         var changes = new NotificationChanges();
@@ -43,7 +44,7 @@ public sealed class ReminderSchedule
                 changes.Queued.Add(reminder);
                 changes.Scheduled.Add(due with { Due = now + repeat });
             }
-            else changes.Closed.Add(due.Incident);
+            else changes.Unscheduled.Add(due.Incident);
         }
         return changes;
     }
@@ -62,6 +63,6 @@ public sealed class ReminderSchedule
     public void Apply(NotificationChanges changes)
     {
         foreach (var reminder in changes.Scheduled) Set(reminder);
-        foreach (var incident in changes.Closed) Remove(incident);
+        foreach (var incident in changes.Closed.Concat(changes.Unscheduled)) Remove(incident);
     }
 }

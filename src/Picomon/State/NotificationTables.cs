@@ -63,6 +63,7 @@ internal sealed class NotificationTables
         var queue = Queue(changes.Queued, queued);
         foreach (var (channel, incident, check, messageId) in changes.Announced) Announce(channel, incident, check, messageId);
         foreach (var reminder in changes.Scheduled) _reminders[reminder.Incident] = reminder;
+        foreach (var incident in changes.Unscheduled) _reminders.Remove(incident);
         foreach (var incident in changes.Closed)
         {
             _reminders.Remove(incident);
@@ -74,6 +75,8 @@ internal sealed class NotificationTables
             queue(transaction);
             foreach (var (channel, incident, check, messageId) in changes.Announced) InsertThread(transaction, channel, incident, check, messageId);
             foreach (var reminder in changes.Scheduled) InsertReminder(transaction, reminder);
+            foreach (var incident in changes.Unscheduled)
+                StateSchema.Execute(transaction, "DELETE FROM reminders WHERE incident = $incident", ("$incident", incident));
             foreach (var incident in changes.Closed)
             {
                 StateSchema.Execute(transaction, "DELETE FROM reminders WHERE incident = $incident", ("$incident", incident));

@@ -255,6 +255,32 @@ public sealed class NotifierSpecs(ITestOutputHelper output) : ActorSpec(output),
         Assert.Empty(_store.LoadReminders());
     }
 
+    /// <summary>The check's row says OK from the moment its recovery is committed, while its OK still waits in its
+    /// group's window: a reminder falling due then must neither remind nor end the thread the OK answers.</summary>
+    [Fact]
+    public async Task A_reminder_due_while_the_ok_waits_for_its_window_leaves_the_thread_for_the_ok()
+    {
+        var notifier = await StartAsync(Settings("group-wait = 1m, repeat-interval = 1h"));
+        Transition(notifier, Problem(11));
+        await AdvanceToAsync(Clock.Now + TimeSpan.FromMinutes(1), notifier);
+        await _senders["page"].ExpectMsgAsync<ChannelSender.Deliver>();
+        var problem = Assert.Single(Mails("ops"));
+        Deliveries("page");
+
+        // Recovered 30 s before the reminder is due; its window closes 30 s after.
+        await AdvanceToAsync(Clock.Now + TimeSpan.FromMinutes(59.5), notifier);
+        Transition(notifier, Ok(11));
+        await AdvanceToAsync(Clock.Now + TimeSpan.FromSeconds(45), notifier);
+        Assert.Equal(0, _store.MailOutbox("ops").Count);
+        await AdvanceToAsync(Clock.Now + TimeSpan.FromSeconds(45), notifier);
+        await _senders["page"].ExpectMsgAsync<ChannelSender.Deliver>();
+
+        var ok = Assert.Single(Mails("ops"));
+        Assert.Equal(("[DOMAIN] OK: CheckTCP4 on 192.0.2.11", problem.MessageId), (ok.Subject, ok.InReplyTo));
+        Assert.Equal("ok", Assert.Single(Deliveries("page")).GetProperty("kind").GetString());
+        Assert.Empty(_store.LoadReminders());
+    }
+
     [Fact]
     public async Task After_a_restart_a_reminder_long_overdue_is_sent_once_and_the_next_one_an_interval_later()
     {
