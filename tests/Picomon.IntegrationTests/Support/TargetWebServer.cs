@@ -32,7 +32,12 @@ public sealed class TargetWebServer : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // Longer than Kestrel's 30 s for a request's headers: on a busy machine a slow client is not a gone one.
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromMinutes(2);
+            kestrel.Listen(IPAddress.Loopback, 0);
+        });
         var app = builder.Build();
         var server = new TargetWebServer(app);
         app.Run(server.ServeAsync);

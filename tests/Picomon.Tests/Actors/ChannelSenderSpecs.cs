@@ -19,7 +19,7 @@ public sealed class ChannelSenderSpecs : ActorSpec, IAsyncLifetime
 {
     private const string Secret = "s3cret";
     private static readonly TimeSpan Retry = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
     private static readonly DateTimeOffset T = new(2026, 11, 24, 10, 2, 3, TimeSpan.Zero);
     private readonly MemoryStateStore _store = new();
     private readonly NotificationCounters _counters = new();

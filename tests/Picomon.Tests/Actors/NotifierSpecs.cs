@@ -17,7 +17,7 @@ namespace Picomon.Tests.Actors;
 /// digests, reminders, and what a restart finds pending or due.</summary>
 public sealed class NotifierSpecs(ITestOutputHelper output) : ActorSpec(output), IDisposable
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
     private readonly MemoryStateStore _store = new();
     private readonly FakeSenders _senders = new();
     private readonly string _file = Path.Combine(Path.GetTempPath(), $"picomon-notifier-{Guid.NewGuid():N}.conf");

@@ -6,14 +6,14 @@ using Xunit.Abstractions;
 namespace Picomon.Tests.Support;
 
 /// <summary>Base of the actor specs: virtual time (TestScheduler) and DEBUG logs so EventFilter sees them. Waiting for
-/// a message, a log event or a condition stays in real time: its default limit is generous (30 s), so that a busy
+/// a message, a log event or a condition stays in real time: its default limit is generous (60 s), so that a busy
 /// machine never fails a correct spec; only a failing spec waits it out.</summary>
 public abstract class ActorSpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(Hocon, output)
 {
     private const string Hocon = $"""
         akka.scheduler.implementation = "Akka.TestKit.TestScheduler, Akka.TestKit"
         akka.loglevel = DEBUG
-        akka.test.single-expect-default = 30s
+        akka.test.single-expect-default = 60s
         {LeanMailbox.Hocon}
         """;
 
@@ -28,7 +28,7 @@ public abstract class ActorSpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.
     {
         Clock.Advance(by);
         foreach (var actor in actors)
-            await actor.Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(10));
+            await actor.Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(60));
     }
 
     /// <summary>Advances to <paramref name="when"/> in steps no longer than a tick.</summary>
