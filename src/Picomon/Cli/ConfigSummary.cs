@@ -26,6 +26,9 @@ public static class ConfigSummary
             text.AppendLine(emails.ReportEvery > TimeSpan.Zero ? $"  reports every {Format(emails.ReportEvery)}" : "  reports off");
         }
         text.AppendLine($"  state: {settings.StateDir}");
+        if (settings.Cluster is { Enabled: true } cluster)
+            text.AppendLine($"  cluster: this node {ClusterSettings.NodeName(cluster.Listen.Host, cluster.Listen.Port)}, seeds "
+                            + string.Join(", ", cluster.Seeds.Select(s => ClusterSettings.NodeName(s.Host, s.Port))) + ", state in PostgreSQL");
         return text.ToString();
     }
 

@@ -14,7 +14,11 @@ public sealed record PicomonSettings(
     EmailSettings Emails,
     IReadOnlyDictionary<string, HostSettings> Hosts,
     IReadOnlyList<CheckDefinition> Checks,
-    string? AkkaHocon);
+    string? AkkaHocon)
+{
+    /// <summary><c>picomon.cluster</c>; <see cref="ClusterSettings.Off"/> unless enabled.</summary>
+    public ClusterSettings Cluster { get; init; } = ClusterSettings.Off;
+}
 
 public enum SmtpTls { Auto, None, StartTls, Tls }
 
