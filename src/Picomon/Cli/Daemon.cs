@@ -34,6 +34,8 @@ public static class Daemon
         var log = logs.CreateLogger("picomon");
         log.LogInformation("Picomon {Version} starting: config {Source}, {Count} checks, base tick {Tick}",
             App.Version, settings.Source, settings.Checks.Count, ConfigSummary.Format(settings.BaseTick));
+        // A separate class, so that a single node never loads the cluster's assemblies (Akka.Cluster, Npgsql).
+        if (settings.Cluster.Enabled) return await ClusterDaemon.RunAsync(settings, level, logs, log, signals);
         SqliteStateStore store;
         try
         {
@@ -78,7 +80,9 @@ public static class Daemon
     /// collection happens only if memory runs short.</summary>
     public static void PreferShortGcPauses() => GCSettings.LatencyMode = GCLatencyMode.SustainedLowLatency;
 
-    private static IHost BuildHost(PicomonSettings settings, LogLevel level, LineLoggerProvider logs, Action<ActorSystem> start)
+    /// <param name="configure">More of the actor system's set-up (the cluster's), after Picomon's own.</param>
+    internal static IHost BuildHost(PicomonSettings settings, LogLevel level, LineLoggerProvider logs, Action<ActorSystem> start,
+        Action<AkkaConfigurationBuilder>? configure = null)
     {
         var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
@@ -98,13 +102,14 @@ public static class Daemon
                 loggers.ClearLoggers();
                 loggers.AddLogger<AkkaLogBridge>();
             });
+            configure?.Invoke(akka);
             akka.WithActors((system, _) => start(system));
         });
         return builder.Build();
     }
 
     /// <summary>What hands requests from outside to the actors: the signal handlers and the control socket.</summary>
-    private sealed record Relays(SignalRelay Signals, ControlServer Control, ILogger Log);
+    internal sealed record Relays(SignalRelay Signals, ControlServer Control, ILogger Log);
 
     private static void StartActors(ActorSystem system, PicomonSettings settings, IStateStore store, Relays relays)
     {
@@ -154,7 +159,7 @@ public static class Daemon
 
     private static readonly TimeSpan FlushTime = TimeSpan.FromSeconds(10);
 
-    private static TimeSpan LongestRun(PicomonSettings settings) =>
+    internal static TimeSpan LongestRun(PicomonSettings settings) =>
         settings.Checks.Select(c => c.Timeout).DefaultIfEmpty(TimeSpan.Zero).Max();
 
     /// <summary>Picomon's Akka defaults; an <c>akka { }</c> block in the user's file overrides them.</summary>

@@ -1,0 +1,187 @@
+using Akka.Actor;
+using Akka.Event;
+using Picomon.Actors;
+using Picomon.State.Postgres;
+
+namespace Picomon.Cluster;
+
+/// <summary>The cluster's one notifier (a cluster singleton, on the oldest node): it takes the notifier's fence in
+/// PostgreSQL and runs today's <see cref="Mailer"/> over the shared outbox and the <see cref="Reporter"/> over the whole
+/// cluster's state. The partitions wake it when they queue mails (<see cref="Mailer.Deliver"/>, through the singleton's
+/// proxy); it also looks at the outbox every <see cref="PollInterval"/>, for mails queued while no notifier ran. When it
+/// is handed over (<see cref="Stop"/>) it gives the fence back; when a send or a claim finds the fence taken, it stops
+/// sending at once. On the cluster's last node, a graceful stop sends the stopped mail first.</summary>
+public sealed class NotifierActor : ReceiveActor, IWithTimers
+{
+    public const string Name = "notifier";
+
+    public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
+
+    /// <summary>The singleton is handed over or this node leaves.</summary>
+    public sealed class Stop : INoSerializationVerificationNeeded
+    {
+        public static readonly Stop Instance = new();
+        private Stop() { }
+    }
+
+    private static readonly TimeSpan FlushTime = TimeSpan.FromSeconds(8);
+
+    private sealed class TryTake : INoSerializationVerificationNeeded { public static readonly TryTake Instance = new(); }
+    private sealed class Poll : INoSerializationVerificationNeeded { public static readonly Poll Instance = new(); }
+    private sealed class Fenced : INoSerializationVerificationNeeded { public static readonly Fenced Instance = new(); }
+    private sealed record Taken(PostgresStateStore? Store, string? Holder) : INoSerializationVerificationNeeded;
+    private sealed record TakeFailed(Exception Error) : INoSerializationVerificationNeeded;
+
+    private readonly NodeContext _node;
+    private readonly IActorRef _view;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private PostgresStateStore? _store;
+    private IActorRef? _mailer, _reporter;
+    private int _polls;
+    private bool _stopping, _failing;
+
+    /// <param name="view">This node's <see cref="ClusterView"/>: the reporter's state of the whole cluster.</param>
+    public NotifierActor(NodeContext node, IActorRef view)
+    {
+        (_node, _view) = (node, view);
+        Receive<TryTake>(_ => Take());
+        Receive<Taken>(OnTaken);
+        Receive<TakeFailed>(failed =>
+        {
+            if (!_failing) _log.Warning("notifier: cannot take it: {0}; trying again", PostgresDatabase.Describe(failed.Error.GetBaseException()));
+            _failing = true;
+            Timers.StartSingleTimer("take", TryTake.Instance, PartitionActor.RetryInterval);
+        });
+        Receive<Mailer.Deliver>(d => _mailer?.Tell(d));
+        Receive<Poll>(_ => OnPoll());
+        Receive<Fenced>(_ => OnFenced());
+        Receive<NodeAgent.NotifierSettings>(s =>
+        {
+            _mailer?.Tell(new Mailer.UpdateSettings(s.Emails));
+            _reporter?.Tell(new Reporter.UpdateSettings(s.Emails, s.Checks));
+        });
+        Receive<Stop>(_ => OnStop());
+        Receive<Mailer.Flushed>(_ => Release());
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(NodeContext node, IActorRef view) => Akka.Actor.Props.Create(() => new NotifierActor(node, view));
+
+    protected override void PreStart()
+    {
+        Context.System.EventStream.Subscribe<NodeAgent.NotifierSettings>(Self);
+        Take();
+    }
+
+    protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
+
+    private void Take()
+    {
+        if (_stopping || _store is not null) return;
+        var (node, self, log) = (_node, Self, _log);
+        Task.Run(() =>
+        {
+            var take = node.Leases.TryTake(Fence.NotifierPartition, node.IsMember);
+            return take.Fence is { } fence
+                ? new Taken(PostgresStateStore.Open(node.Database, fence, e => log.Error("{0}", e), i => log.Info("{0}", i),
+                    () => self.Tell(Fenced.Instance)), null)
+                : new Taken(null, take.Holder);
+        }).PipeTo(Self, failure: e => new TakeFailed(e));
+    }
+
+    private void OnTaken(Taken taken)
+    {
+        if (taken.Store is not { } store)
+        {
+            _log.Debug("notifier: still held by {0}; trying again", taken.Holder);
+            Timers.StartSingleTimer("take", TryTake.Instance, PartitionActor.RetryInterval);
+            return;
+        }
+        _failing = false;
+        _store = store;
+        if (_stopping)
+        {
+            Release();
+            return;
+        }
+        var settings = _node.Settings;
+        _mailer = Context.ActorOf(Mailer.Props(settings.Emails, store.Outbox), "mailer");
+        _reporter = Context.ActorOf(Reporter.Props(_view, _mailer, _node.Composer, settings.Emails, settings.Checks), "reporter");
+        Timers.StartPeriodicTimer("poll", Poll.Instance, PollInterval);
+        _log.Info("notifier: this node sends the cluster's notifications ({0})", store.Fence);
+    }
+
+    private void OnPoll()
+    {
+        if (_store is not { } store) return;
+        _mailer?.Tell(Mailer.Deliver.Instance);
+        if (++_polls % (int)(PartitionActor.HeartbeatInterval / PollInterval) != 0) return;
+        var leases = _node.Leases;
+        var self = Self;
+        Task.Run(() =>
+        {
+            if (!leases.Heartbeat(store.Fence)) self.Tell(Fenced.Instance);
+        }).ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
+    }
+
+    private void OnFenced()
+    {
+        if (_store is null) return;
+        _log.Warning("notifier: another node sends the notifications now; this one stops sending");
+        StopChildren();
+        if (_stopping) Context.Stop(Self);
+        else Timers.StartSingleTimer("take", TryTake.Instance, PartitionActor.RetryInterval);
+    }
+
+    private void StopChildren()
+    {
+        Timers.Cancel("poll");
+        if (_reporter is not null) Context.Stop(_reporter);
+        if (_mailer is not null) Context.Stop(_mailer);
+        (_mailer, _reporter, _store) = (null, null, null);
+    }
+
+    private void OnStop()
+    {
+        _stopping = true;
+        Timers.Cancel("take");
+        if (_mailer is null)
+        {
+            Release();
+            return;
+        }
+        // Another node takes over what is queued at once; the last node going sends the stopped mail, and what is
+        // queued gets its chance first (SPEC §7).
+        if (!IsLastNode())
+        {
+            Release();
+            return;
+        }
+        _mailer.Tell(new Mailer.Send(_node.Composer.Stopped(_node.Settings.Emails, 0, Context.System.Scheduler.Now)));
+        _mailer.Tell(new Mailer.Flush(FlushTime));
+    }
+
+    private bool IsLastNode()
+    {
+        var cluster = Akka.Cluster.Cluster.Get(Context.System);
+        return !cluster.State.Members.Any(m => m.Status == Akka.Cluster.MemberStatus.Up && !m.Address.Equals(cluster.SelfAddress));
+    }
+
+    private void Release()
+    {
+        if (_store is { } store)
+        {
+            try
+            {
+                _node.Leases.Release(store.Fence);
+            }
+            catch (Exception e) when (PostgresDatabase.IsDatabaseError(e))
+            {
+                _log.Warning("notifier: cannot give it back ({0}); the next node takes it when its lease ends", PostgresDatabase.Describe(e));
+            }
+        }
+        StopChildren();
+        Context.Stop(Self);
+    }
+}
