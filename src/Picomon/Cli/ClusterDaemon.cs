@@ -25,7 +25,7 @@ using LogLevel = Microsoft.Extensions.Logging.LogLevel;
 
 namespace Picomon.Cli;
 
-/// <summary>The daemon as one node of a cluster (SPEC §13): Akka.Remote on <c>cluster.listen</c>, Akka.Cluster with the
+/// <summary>The daemon as one node of a cluster (<c>picomon.cluster.enabled</c>): Akka.Remote on <c>cluster.listen</c>, Akka.Cluster with the
 /// static seeds and the split-brain resolver in keep-majority, the checks in <see cref="Partitions.Count"/> partitions
 /// placed by a sharded daemon process, the notifier a cluster singleton, the state in PostgreSQL. A node that the
 /// resolver removes (the minority side of a partition, or a node that was paused too long) stops its checks and its
@@ -125,6 +125,8 @@ internal static class ClusterDaemon
     private static void StartActors(ActorSystem system, PicomonSettings settings, NpgsqlDataSource database, Daemon.Relays relays)
     {
         var cluster = Akka.Cluster.Cluster.Get(system);
+        cluster.RegisterOnMemberUp(() => relays.Log.LogInformation("Cluster: this node is up in the cluster ({Node}), with {Members} members",
+            ClusterMembers.NodeName(cluster.SelfAddress), cluster.State.Members.Count(m => m.Status == MemberStatus.Up)));
         var node = new NodeContext(database, new PartitionLeases(database, ClusterMembers.Owner(cluster.SelfUniqueAddress)),
             ClusterMembers.NodeName(cluster.SelfAddress), c => c.Type.CreateProbe(c.Options, App.Version),
             new MailComposer(ConfigLoader.Fqdn.Value), new LoadStats(), settings)

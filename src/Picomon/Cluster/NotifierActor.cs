@@ -152,7 +152,7 @@ public sealed class NotifierActor : ReceiveActor, IWithTimers
             return;
         }
         // Another node takes over what is queued at once; the last node going sends the stopped mail, and what is
-        // queued gets its chance first (SPEC §7).
+        // queued gets its chance first, as a single node does on SIGTERM.
         if (!IsLastNode())
         {
             Release();

@@ -1,6 +1,6 @@
 namespace Picomon.Configuration;
 
-/// <summary><c>picomon.cluster</c> (SPEC §13). Off by default: the daemon is then today's single process with
+/// <summary><c>picomon.cluster</c>. Off by default: the daemon is then today's single process with
 /// SQLite, and nothing of the cluster is loaded. <see cref="Database"/> is a connection string that may hold a
 /// password: never log it.</summary>
 /// <param name="Listen">This node's host and port for the other nodes (Akka.Remote).</param>
