@@ -58,6 +58,7 @@ public sealed class GcWatch
 {
     private readonly int[] _counts = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
     private readonly TimeSpan _paused = GC.GetTotalPauseDuration();
+    private readonly long _allocated = GC.GetTotalAllocatedBytes(precise: true);
     private readonly CancellationTokenSource _stop = new();
     private Task<(TimeSpan Pause, string Kind)> _longest = Task.FromResult((TimeSpan.Zero, "none"));
 
@@ -86,14 +87,15 @@ public sealed class GcWatch
         return (longest, kind);
     }
 
-    /// <summary>Five fields: <c>gen0/gen1/gen2</c> collections, total pause ms, longest pause ms, its kind (for
-    /// example <c>gen2-compacting</c>), heap MB.</summary>
+    /// <summary>Six fields: <c>gen0/gen1/gen2</c> collections, total pause ms, longest pause ms, its kind (for
+    /// example <c>gen2-compacting</c>), heap MB, bytes allocated in the window (all threads).</summary>
     public async Task<string> StopAsync()
     {
         await _stop.CancelAsync();
         var (longest, kind) = await _longest;
         var heap = GC.GetGCMemoryInfo(GCKind.Any).HeapSizeBytes / 1048576.0;
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - _allocated;
         return FormattableString.Invariant(
-            $"{GC.CollectionCount(0) - _counts[0]}/{GC.CollectionCount(1) - _counts[1]}/{GC.CollectionCount(2) - _counts[2]} {(GC.GetTotalPauseDuration() - _paused).TotalMilliseconds:0} {longest.TotalMilliseconds:0} {kind} {heap:0}");
+            $"{GC.CollectionCount(0) - _counts[0]}/{GC.CollectionCount(1) - _counts[1]}/{GC.CollectionCount(2) - _counts[2]} {(GC.GetTotalPauseDuration() - _paused).TotalMilliseconds:0} {longest.TotalMilliseconds:0} {kind} {heap:0} {allocated}");
     }
 }

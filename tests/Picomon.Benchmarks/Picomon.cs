@@ -73,6 +73,27 @@ public static class ProcStat
         return TimeSpan.FromSeconds(ticks / TicksPerSecond);
     }
 
+    /// <summary>Context switches so far, voluntary and not, summed over the threads alive now.</summary>
+    public static long ContextSwitches(int pid)
+    {
+        long total = 0;
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+        {
+            try
+            {
+                foreach (var line in File.ReadLines(Path.Combine(task, "status")))
+                    if (line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal)
+                        || line.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
+                        total += long.Parse(line[(line.IndexOf(':') + 1)..]);
+            }
+            catch (IOException)
+            {
+                // The thread ended meanwhile.
+            }
+        }
+        return total;
+    }
+
     /// <summary>Resident set size in MB.</summary>
     public static double RssMb(int pid)
     {

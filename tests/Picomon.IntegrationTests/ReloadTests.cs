@@ -132,8 +132,9 @@ public sealed class ReloadTests : IDisposable
 
         picomon.Signal(SigHup);
 
+        // The check's run and the log line travel different ways (a file, the stderr pipe): wait for each.
         await WaitForRunsAsync("added", 1, picomon);
-        Assert.Contains("Configuration reloaded from", picomon.Stderr);
+        await picomon.WaitForOutputAsync((_, err) => err.Contains("Configuration reloaded from"), Deadline);
         picomon.Signal(SigTerm);
         Assert.Equal(0, await picomon.WaitForExitAsync(Deadline));
     }

@@ -10,7 +10,7 @@ namespace Picomon.Actors;
 /// any problem, every problem is logged and the running configuration stays exactly as it was. If it is
 /// valid, checks whose definition did not change keep their state and schedule, changed ones restart
 /// with their state, new ones start, removed ones stop and are forgotten, and mail settings apply to
-/// the next mail. <c>state-dir</c>, <c>verb-level</c> and <c>akka</c> changes need a restart.</summary>
+/// the next mail. <c>state-dir</c>, <c>verb-level</c>, <c>akka</c> and <c>http</c> changes need a restart.</summary>
 public sealed class ConfigReloader : ReceiveActor
 {
     /// <summary>Reload now; the sender gets a <see cref="ReloadOutcome"/>. <see cref="Origin"/> names the
@@ -113,6 +113,8 @@ public sealed class ConfigReloader : ReceiveActor
             yield return "verb-level changed; it takes effect at the next start";
         if (next.AkkaHocon != _current.AkkaHocon)
             yield return "akka settings changed; they take effect at the next start";
+        if (next.Http != _current.Http)
+            yield return "http settings changed; they take effect at the next start";
         if (next.Cluster != _current.Cluster)
             yield return "cluster settings changed; they take effect at the next start";
     }

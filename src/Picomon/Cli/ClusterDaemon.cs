@@ -60,10 +60,14 @@ internal static class ClusterDaemon
                 return App.UsageOrConfigError;
             }
             await using var _ = control;
+            var (listening, http) = await Daemon.StartHttpAsync(settings, logs, log);
+            if (!listening) return App.UsageOrConfigError;
+            await using var __ = http;
+            var operations = Daemon.NewOperations(http, log);
             var started = new TaskCompletionSource<ActorSystem>(TaskCreationOptions.RunContinuationsAsynchronously);
             using var host = Daemon.BuildHost(settings, level, logs, system =>
             {
-                StartActors(system, settings, database, new Daemon.Relays(signals, control, log));
+                StartActors(system, settings, database, new Daemon.Relays(signals, control, operations, log));
                 started.TrySetResult(system);
             }, akka => Configure(akka, settings));
             await host.StartAsync();
@@ -128,7 +132,7 @@ internal static class ClusterDaemon
         cluster.RegisterOnMemberUp(() => relays.Log.LogInformation("Cluster: this node is up in the cluster ({Node}), with {Members} members",
             ClusterMembers.NodeName(cluster.SelfAddress), cluster.State.Members.Count(m => m.Status == MemberStatus.Up)));
         var node = new NodeContext(database, new PartitionLeases(database, ClusterMembers.Owner(cluster.SelfUniqueAddress)),
-            ClusterMembers.NodeName(cluster.SelfAddress), c => c.Type.CreateProbe(c.Options, App.Version),
+            ClusterMembers.NodeName(cluster.SelfAddress), relays.Operations.Probe(c => c.Type.CreateProbe(c.Options, App.Version)),
             new MailComposer(ConfigLoader.Fqdn.Value), new LoadStats(), settings)
         {
             IsMember = owner => ClusterMembers.IsMember(cluster, owner),
@@ -156,14 +160,17 @@ internal static class ClusterDaemon
         var clusterReloader = system.ActorOf(ClusterReloader.Props(reloader, settings.Source), "cluster-reloader");
         relays.Signals.Attach(() => signals.Tell(SignalListener.DumpRequested.Instance),
             () => clusterReloader.Tell(ConfigReloader.ReloadRequested.Instance));
+        var reader = new StatusReader(reloader, view);
+        relays.Operations.Start(system, node.Agent, reader, node.Load);
         relays.Control.Start(
         [
-            new StatusHandler(new StatusReader(reloader, view)),
+            new StatusHandler(reader),
             new RunNowHandler(view),
             new ReloadHandler(clusterReloader),
         ], relays.Log);
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "stop-control", async () =>
         {
+            await relays.Operations.StoppingAsync();
             await relays.Control.DisposeAsync();
             return Done.Instance;
         });

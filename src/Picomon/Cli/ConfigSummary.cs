@@ -26,6 +26,13 @@ public static class ConfigSummary
             text.AppendLine(emails.ReportEvery > TimeSpan.Zero ? $"  reports every {Format(emails.ReportEvery)}" : "  reports off");
         }
         text.AppendLine($"  state: {settings.StateDir}");
+        text.AppendLine(settings.Http switch
+        {
+            { Listen: null } => "  http: off",
+            { Listen: var listen, BasicAuth: { } auth } => $"  http: {listen} (basic auth as {auth.User})",
+            { Listen: { IsLoopback: false } listen } => $"  http: {listen} (no authentication, allow-remote-unauthenticated)",
+            { Listen: var listen } => $"  http: {listen}",
+        });
         if (settings.Cluster is { Enabled: true } cluster)
             text.AppendLine($"  cluster: this node {ClusterSettings.NodeName(cluster.Listen.Host, cluster.Listen.Port)}, seeds "
                             + string.Join(", ", cluster.Seeds.Select(s => ClusterSettings.NodeName(s.Host, s.Port))) + ", state in PostgreSQL");

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Runtime;
 using Akka;
 using Akka.Actor;
@@ -12,6 +13,7 @@ using Picomon.Actors;
 using Picomon.Checks;
 using Picomon.Configuration;
 using Picomon.Control;
+using Picomon.Http;
 using Picomon.Logging;
 using Picomon.Mail;
 using Picomon.State;
@@ -61,18 +63,43 @@ public static class Daemon
                 return App.UsageOrConfigError;
             }
             await using var _ = control;
+            var (listening, http) = await StartHttpAsync(settings, logs, log);
+            if (!listening) return App.UsageOrConfigError;
+            await using var __ = http;
+            var operations = NewOperations(http, log);
             // Checks that left the configuration are forgotten; the others resume where they were.
             store.ForgetChecksExcept(settings.Checks.Select(c => c.Id).ToList());
             var restored = store.LoadChecks();
             log.LogInformation("State from {Path}: {Checks} checks ({Errors} in error), {Mails} mails queued",
                 store.DatabasePath, restored.Count, restored.Count(r => r.Status == CheckStatus.Error), store.Outbox.Count);
             using var host = BuildHost(settings, level, logs,
-                system => StartActors(system, settings, store, new Relays(signals, control, log)));
+                system => StartActors(system, settings, store, new Relays(signals, control, operations, log)));
             await host.RunAsync();
         }
         log.LogInformation("Picomon stopped");
         return App.Ok;
     }
+
+    /// <summary>The HTTP front end when <c>http.listen</c> is set (null when not); not listening (the error printed)
+    /// when the address cannot be bound.</summary>
+    internal static async Task<(bool Listening, HttpFrontEnd? Http)> StartHttpAsync(PicomonSettings settings, LineLoggerProvider logs, ILogger log)
+    {
+        if (settings.Http.Listen is not { } listen) return (true, null);
+        try
+        {
+            var http = await HttpFrontEnd.StartAsync(settings.Http, logs);
+            log.LogInformation("HTTP: listening on {Address}", http.Address);
+            return (true, http);
+        }
+        catch (Exception e) when (e is IOException or SocketException)
+        {
+            await Console.Error.WriteLineAsync($"picomon: cannot listen on {listen} (http.listen): {e.Message}");
+            return (false, null);
+        }
+    }
+
+    internal static Operations NewOperations(HttpFrontEnd? http, ILogger log) =>
+        new(http, SystemdNotify.FromEnvironment(Environment.GetEnvironmentVariable, Environment.ProcessId), log);
 
     /// <summary>A run starts late by as long as a blocking garbage collection lasts: measured with 100,000
     /// checks, a blocking (often compacting) gen2 collection of a 250–450 MB heap paused every thread for
@@ -108,8 +135,8 @@ public static class Daemon
         return builder.Build();
     }
 
-    /// <summary>What hands requests from outside to the actors: the signal handlers and the control socket.</summary>
-    internal sealed record Relays(SignalRelay Signals, ControlServer Control, ILogger Log);
+    /// <summary>What hands requests from outside to the actors: the signal handlers, the control socket, HTTP and systemd.</summary>
+    internal sealed record Relays(SignalRelay Signals, ControlServer Control, Operations Operations, ILogger Log);
 
     private static void StartActors(ActorSystem system, PicomonSettings settings, IStateStore store, Relays relays)
     {
@@ -117,18 +144,20 @@ public static class Daemon
         var mailer = system.ActorOf(Mailer.Props(settings.Emails, store.Outbox), "mailer");
         var aggregator = system.ActorOf(
             StateAggregator.Props(store, mailer, new StateAggregator.Alerting(composer, settings.Emails)), "state");
-        var checks = system.ActorOf(
-            ChecksSupervisor.Props(settings.Checks, c => c.Type.CreateProbe(c.Options, App.Version), aggregator, settings.BaseTick),
-            "checks");
+        var load = new LoadStats();
+        var checks = system.ActorOf(ChecksSupervisor.Props(settings.Checks,
+            relays.Operations.Probe(c => c.Type.CreateProbe(c.Options, App.Version)), aggregator, settings.BaseTick, load), "checks");
         var reporter = system.ActorOf(Reporter.Props(aggregator, mailer, composer, settings.Emails, settings.Checks), "reporter");
         var signals = system.ActorOf(SignalListener.Props(aggregator, checks, settings.Checks, Console.Out), "signals");
         // The embedded default has no file to re-read: SIGHUP then reloads the same embedded text.
         var reloader = system.ActorOf(ConfigReloader.Props(() => ConfigLoader.Load(settings.Source == ConfigLoader.EmbeddedSource ? null : settings.Source),
             settings, new ConfigReloader.Targets(checks, aggregator, mailer, reporter, signals), composer), "reloader");
         relays.Signals.Attach(() => signals.Tell(SignalListener.DumpRequested.Instance), () => reloader.Tell(ConfigReloader.ReloadRequested.Instance));
+        var reader = new StatusReader(reloader, aggregator);
+        relays.Operations.Start(system, checks, reader, load);
         relays.Control.Start(
         [
-            new StatusHandler(new StatusReader(reloader, aggregator)),
+            new StatusHandler(reader),
             new RunNowHandler(checks),
             new ReloadHandler(reloader),
         ], relays.Log);
@@ -137,6 +166,7 @@ public static class Daemon
         // First of all, nothing more is asked from outside (in parallel with stopping the checks).
         shutdown.AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "stop-control", async () =>
         {
+            await relays.Operations.StoppingAsync();
             await relays.Control.DisposeAsync();
             return Done.Instance;
         });

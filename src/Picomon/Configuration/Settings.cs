@@ -14,7 +14,8 @@ public sealed record PicomonSettings(
     EmailSettings Emails,
     IReadOnlyDictionary<string, HostSettings> Hosts,
     IReadOnlyList<CheckDefinition> Checks,
-    string? AkkaHocon)
+    string? AkkaHocon,
+    HttpSettings Http)
 {
     /// <summary><c>picomon.cluster</c>; <see cref="ClusterSettings.Off"/> unless enabled.</summary>
     public ClusterSettings Cluster { get; init; } = ClusterSettings.Off;

@@ -13,7 +13,7 @@ internal static class SettingsReader
 {
     private static readonly string[] TopKeys =
         ["base-tick", "default-every", "default-error-every", "default-retry", "default-timeout",
-         "verb-level", "state-dir", "emails", "hosts", "checks", "cluster"];
+         "verb-level", "state-dir", "emails", "hosts", "checks", "http", "cluster"];
     private static readonly string[] EmailKeys =
         ["to", "addr-from", "smtp-host", "smtp-keepalive-timeout", "smtp-retry-timeout", "smtp-tls",
          "smtp-user", "smtp-password", "subject-tpl", "report", "watchdog-subject"];
@@ -44,8 +44,9 @@ internal static class SettingsReader
             root.ReadValue<int>("default-retry", CheckExpander.Retry),
             root.ReadValue<TimeSpan>("default-timeout", PositiveDuration));
         var checks = CheckExpander.Expand(root["checks"], root.KeyPath("checks"), hosts, defaults, errors);
+        var http = HttpSettingsReader.Read(root.Section("http"), errors);
         var cluster = ClusterReader.Read(root.Section("cluster"), errors);
-        return new PicomonSettings(source, baseTick, level, stateDir, emails, hosts, checks, akkaHocon) { Cluster = cluster };
+        return new PicomonSettings(source, baseTick, level, stateDir, emails, hosts, checks, akkaHocon, http) { Cluster = cluster };
     }
 
     private static LogLevel? LogLevelOf(HoconValue value, string path, ErrorList errors)

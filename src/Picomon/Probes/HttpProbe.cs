@@ -79,8 +79,9 @@ public sealed class HttpProbe : IProbe
             using var wire = new HttpWire(stream);
             await wire.SendAsync(_requestHead, host!, _requestTail, cancellationToken);
             await wire.ReadHeadAsync(cancellationToken);
-            return CheckStatus(wire) ?? await CheckBodyAsync(wire, cancellationToken) ?? CheckCertificate(notAfter)
+            var result = CheckStatus(wire) ?? await CheckBodyAsync(wire, cancellationToken) ?? CheckCertificate(notAfter)
                 ?? ProbeResult.Ok;
+            return notAfter is { } expiry ? result with { CertificateExpiry = new DateTimeOffset(expiry, TimeSpan.Zero) } : result;
         }
         catch (HttpWireException e)
         {

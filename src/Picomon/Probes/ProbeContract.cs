@@ -6,6 +6,10 @@ namespace Picomon.Probes;
 /// what went wrong. A failed probe is a value, never an exception.</summary>
 public sealed record ProbeResult(bool Success, string Message)
 {
+    /// <summary>When the server's TLS certificate expires, for a probe that completed a TLS handshake (the
+    /// <c>https</c> checks); null otherwise. Reported whatever the outcome, for the expiry metric.</summary>
+    public DateTimeOffset? CertificateExpiry { get; init; }
+
     public static readonly ProbeResult Ok = new(true, "");
 
     public static ProbeResult Fail(string message) => new(false, message);

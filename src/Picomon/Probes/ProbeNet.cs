@@ -32,8 +32,9 @@ public static class ProbeNet
         return text.ToString();
     }
 
-    /// <summary>Resolves a literal address or DNS name to one address of <paramref name="family"/>.</summary>
-    public static async Task<(IPAddress? Address, string? Error)> ResolveAsync(
+    /// <summary>Resolves a literal address or DNS name to one address of <paramref name="family"/>. A
+    /// <see cref="ValueTask"/>: a literal address, the common case, completes at once and allocates nothing.</summary>
+    public static async ValueTask<(IPAddress? Address, string? Error)> ResolveAsync(
         string address, AddressFamily family, CancellationToken cancellationToken)
     {
         if (IPAddress.TryParse(address, out var literal))

@@ -111,6 +111,29 @@ public sealed class ConfigReloaderSpecs : ActorSpec, IDisposable
     }
 
     [Fact]
+    public async Task A_changed_http_block_needs_a_restart_and_a_remote_one_without_auth_is_refused()
+    {
+        await File.WriteAllTextAsync(_file, """
+            picomon.http.listen = "0.0.0.0:9325"
+            picomon.checks = [ { type = tcp4, hosts = ["127.0.0.1"], port = 22 } ]
+            """);
+        _reloader.Tell(ConfigReloader.ReloadRequested.Control);
+        var refused = await ExpectMsgAsync<ConfigReloader.ReloadOutcome>();
+        Assert.Null(refused.Applied);
+        Assert.Contains("picomon.http.listen: 0.0.0.0:9325 is not a loopback address", Assert.Single(refused.Errors));
+
+        await File.WriteAllTextAsync(_file, """
+            picomon.http.listen = "127.0.0.1:9325"
+            picomon.checks = [ { type = tcp4, hosts = ["127.0.0.1"], port = 22 } ]
+            """);
+        _reloader.Tell(ConfigReloader.ReloadRequested.Control);
+        await _checks.ExpectMsgAsync<ChecksSupervisor.Reconfigure>();
+        _checks.Reply(new ChecksSupervisor.Reconfigured(1, 0, 0, 0));
+        var applied = await ExpectMsgAsync<ConfigReloader.ReloadOutcome>();
+        Assert.Equal(["http settings changed; they take effect at the next start"], applied.Warnings);
+    }
+
+    [Fact]
     public async Task Answers_with_the_checks_of_the_running_configuration()
     {
         _reloader.Tell(ConfigReloader.GetChecks.Instance);

@@ -1,0 +1,92 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.Event;
+using Picomon.Scheduling;
+
+namespace Picomon.Tests.Scheduling;
+
+/// <summary>The scheduler as the daemon runs it, timers fired by slots of <see cref="TimerQueueScheduler.CoalesceWindow"/>,
+/// on a hand-moved clock: never before the due time, at most one window after it, one wake-up per slot, and a
+/// repeating timer keeps its interval.</summary>
+public sealed class TimerQueueSchedulerCoalescingTests : IDisposable
+{
+    private static readonly TimeSpan Window = TimerQueueScheduler.CoalesceWindow;
+    private readonly ManualTimeProvider _clock = new(); // starts on a slot boundary (one day)
+    private readonly TimerQueueScheduler _scheduler;
+    private readonly List<(string Name, long At)> _fired = [];
+
+    public TimerQueueSchedulerCoalescingTests() =>
+        _scheduler = new TimerQueueScheduler(Config.Empty, NoLogger.Instance, _clock, Window);
+
+    private IAdvancedScheduler Advanced => ((IScheduler)_scheduler).Advanced;
+
+    private Action Record(string name) => () => { lock (_fired) _fired.Add((name, _clock.GetTimestamp())); };
+
+    private static TimeSpan Ms(double ms) => TimeSpan.FromMilliseconds(ms);
+
+    public void Dispose() => _scheduler.Dispose();
+
+    [Fact]
+    public void Timers_due_within_one_slot_fire_together_at_its_end_in_due_order_and_never_before()
+    {
+        var start = _clock.GetTimestamp();
+        Advanced.ScheduleOnce(Window * 0.95, Record("c"));
+        Advanced.ScheduleOnce(Window * 0.15, Record("a"));
+        Advanced.ScheduleOnce(Window * 0.35, Record("b"));
+        Advanced.ScheduleOnce(Window * 1.05, Record("next slot"));
+
+        _clock.Advance(Window - Ms(0.1));
+        Assert.Empty(_fired);
+        _clock.Advance(Ms(0.1));
+
+        Assert.Equal(["a", "b", "c"], _fired.Select(f => f.Name));
+        Assert.All(_fired, f => Assert.Equal(start + Window.Ticks, f.At));
+        Assert.Equal(1, _scheduler.Wakeups);
+        _clock.Advance(Window);
+        Assert.Equal("next slot", _fired[^1].Name);
+        Assert.Equal(start + 2 * Window.Ticks, _fired[^1].At);
+        Assert.Equal(2, _scheduler.Wakeups);
+    }
+
+    [Fact]
+    public void A_timer_due_on_a_slot_boundary_fires_then_not_a_slot_later()
+    {
+        var start = _clock.GetTimestamp();
+        Advanced.ScheduleOnce(Window * 3, Record("on the boundary"));
+
+        _clock.Advance(Window * 3);
+
+        Assert.Equal([("on the boundary", start + 3 * Window.Ticks)], _fired);
+    }
+
+    [Fact]
+    public void A_timer_scheduled_into_the_armed_slot_does_not_rearm_the_clock()
+    {
+        Advanced.ScheduleOnce(Window * 0.5, Record("first"));
+        var armings = _clock.Armings.Count;
+        Advanced.ScheduleOnce(Window * 0.25, Record("earlier, same slot"));
+
+        Assert.Equal(armings, _clock.Armings.Count);
+        _clock.Advance(Window);
+        Assert.Equal(["earlier, same slot", "first"], _fired.Select(f => f.Name));
+    }
+
+    [Fact]
+    public void A_repeating_timer_keeps_its_interval_each_run_at_most_one_window_late()
+    {
+        var start = _clock.GetTimestamp();
+        var cancelable = new Cancelable((IScheduler)_scheduler);
+        Advanced.ScheduleRepeatedly(Ms(7), TimeSpan.FromSeconds(1), Record("tick"), cancelable);
+
+        for (var i = 0; i < 5; i++) _clock.Advance(TimeSpan.FromSeconds(1));
+        cancelable.Cancel();
+
+        Assert.Equal(5, _fired.Count);
+        for (var i = 0; i < 5; i++)
+        {
+            var due = start + Ms(7).Ticks + i * TimeSpan.TicksPerSecond;
+            Assert.InRange(_fired[i].At, due, due + Window.Ticks);
+            if (i > 0) Assert.Equal(TimeSpan.TicksPerSecond, _fired[i].At - _fired[i - 1].At);
+        }
+    }
+}
