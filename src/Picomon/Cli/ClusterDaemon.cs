@@ -160,7 +160,7 @@ internal static class ClusterDaemon
         var clusterReloader = system.ActorOf(ClusterReloader.Props(reloader, settings.Source), "cluster-reloader");
         relays.Signals.Attach(() => signals.Tell(SignalListener.DumpRequested.Instance),
             () => clusterReloader.Tell(ConfigReloader.ReloadRequested.Instance));
-        var reader = new StatusReader(reloader, view);
+        var reader = StatusReader.OfCluster(reloader, view);
         relays.Operations.Start(system, node.Agent, reader, node.Load);
         relays.Control.Start(
         [

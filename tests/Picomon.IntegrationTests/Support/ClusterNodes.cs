@@ -3,8 +3,9 @@ using Npgsql;
 namespace Picomon.IntegrationTests.Support;
 
 /// <summary>Three (or more) published picomon processes on loopback forming one cluster over a throw-away PostgreSQL
-/// database: the same configuration file for all, each node's own <c>listen</c> from the environment
-/// (<c>PICOMON_CLUSTER_LISTEN</c>), each in a directory of its own. Nodes can be killed, paused, resumed and started
+/// database: each in a directory of its own with its own copy of the configuration (<c>cluster.conf</c>, the same text
+/// for all unless a test says otherwise), each node's own <c>listen</c> from the environment
+/// (<c>PICOMON_CLUSTER_LISTEN</c>). Nodes can be killed, paused, resumed and started
 /// again (as systemd would restart them); which node holds a check or the notifier is read from the database.</summary>
 public sealed class ClusterNodes : IDisposable
 {
@@ -44,15 +45,32 @@ public sealed class ClusterNodes : IDisposable
     /// <summary>Everything each node printed on stderr so far, the ended incarnations included.</summary>
     public string AllStderr => string.Join("\n", _ended.Concat(_nodes.OfType<PicomonProcess>()).Select(n => n.Stderr));
 
-    /// <summary>Starts node <paramref name="i"/> on <c>cluster.conf</c> in the workspace.</summary>
+    private string Home(int i) => Directory.CreateDirectory(Path.Combine(_dir.Directory, $"node{i}")).FullName;
+
+    /// <summary>Writes <paramref name="text"/> as every node's <c>cluster.conf</c>.</summary>
+    public void WriteConfig(string text)
+    {
+        for (var i = 0; i < Count; i++) WriteConfig(i, text);
+    }
+
+    /// <summary>Writes <paramref name="text"/> as node <paramref name="i"/>'s <c>cluster.conf</c>.</summary>
+    public void WriteConfig(int i, string text) => File.WriteAllText(Path.Combine(Home(i), "cluster.conf"), text);
+
+    /// <summary>Starts node <paramref name="i"/> on its <c>cluster.conf</c>.</summary>
     public PicomonProcess Start(int i)
     {
-        var home = Directory.CreateDirectory(Path.Combine(_dir.Directory, $"node{i}")).FullName;
         var node = PicomonBinary.StartWith(new Dictionary<string, string> { ["PICOMON_CLUSTER_LISTEN"] = $"127.0.0.1:{_ports[i]}" },
-            home, "-c", Path.Combine(_dir.Directory, "cluster.conf"));
+            Home(i), "-c", "cluster.conf");
         _nodes[i] = node;
         return node;
     }
+
+    /// <summary>Runs a subcommand (<c>status</c>, <c>reload</c>, …) against node <paramref name="i"/>.</summary>
+    public Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(int i, params string[] args) =>
+        PicomonBinary.RunAsync(Home(i), Deadlines.Event, [.. args, "-c", "cluster.conf"]);
+
+    /// <summary>The node's name as status shows it.</summary>
+    public string Name(int i) => $"127.0.0.1:{_ports[i]}";
 
     /// <summary>Starts every node and returns once each is up in the cluster: a node still joining counts for no side
     /// in the split-brain resolver's majority, so a kill before that could take the whole cluster down.</summary>
@@ -66,14 +84,16 @@ public sealed class ClusterNodes : IDisposable
     public Task WaitUpAsync(int i) =>
         Node(i).WaitForOutputAsync((_, err) => err.Contains("this node is up in the cluster"), Deadlines.Event * 2);
 
-    /// <summary>kill -9 of node <paramref name="i"/>; returns once it is gone.</summary>
-    public async Task KillAsync(int i)
+    /// <summary>kill -9 of the given nodes at once; returns once they are gone.</summary>
+    public async Task KillAsync(params int[] nodes)
     {
-        var node = Node(i);
-        node.Signal(9);
-        await node.WaitForExitAsync(Deadlines.Event);
-        _ended.Add(node);
-        _nodes[i] = null;
+        foreach (var i in nodes) Node(i).Signal(9);
+        foreach (var i in nodes)
+        {
+            await Node(i).WaitForExitAsync(Deadlines.Event);
+            _ended.Add(Node(i));
+            _nodes[i] = null;
+        }
     }
 
     /// <summary>Waits for node <paramref name="i"/> to exit by itself and returns its exit code.</summary>
