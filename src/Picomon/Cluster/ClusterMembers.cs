@@ -19,11 +19,11 @@ public static class ClusterMembers
         cluster.State.Members.Any(m => Owner(m.UniqueAddress) == owner
                                        && m.Status is MemberStatus.Up or MemberStatus.Joining or MemberStatus.WeaklyUp);
 
-    /// <summary>The agents of the members that are up, this node's included.</summary>
-    public static IReadOnlyList<ActorSelection> Agents(ActorSystem system)
+    /// <summary>The agents of the members that are up, this node's included unless <paramref name="othersOnly"/>.</summary>
+    public static IReadOnlyList<ActorSelection> Agents(ActorSystem system, bool othersOnly = false)
     {
         var cluster = Akka.Cluster.Cluster.Get(system);
-        return cluster.State.Members.Where(m => m.Status == MemberStatus.Up)
+        return cluster.State.Members.Where(m => m.Status == MemberStatus.Up && !(othersOnly && m.Address.Equals(cluster.SelfAddress)))
             .Select(m => system.ActorSelection(new RootActorPath(m.Address) / "user" / NodeAgent.Name)).ToList();
     }
 

@@ -52,9 +52,7 @@ public sealed class ClusterReloader : ReceiveActor
             return;
         }
         var digest = prepared.Answers[0].Digest!;
-        var self = Akka.Cluster.Cluster.Get(Context.System).SelfAddress;
-        foreach (var agent in ClusterMembers.Agents(Context.System).Where(a => !a.Anchor.Path.Address.Equals(self)))
-            agent.Tell(new NodeProtocol.ApplyReload(digest));
+        foreach (var agent in ClusterMembers.Agents(Context.System, othersOnly: true)) agent.Tell(new NodeProtocol.ApplyReload(digest));
         _reloader.Tell(prepared.Request, prepared.Requester);
     }
 

@@ -55,6 +55,21 @@ public sealed class ClusterSerializerTests : IDisposable
     }
 
     [Fact]
+    public async Task With_serialize_messages_on_each_message_sent_to_an_actor_arrives_as_it_was_sent()
+    {
+        using var system = ActorSystem.Create("verified", ConfigurationFactory.ParseString(
+            "akka.actor.serialize-messages = on\n" + ClusterSerializer.Hocon));
+        var echo = system.ActorOf(Props.Create(() => new Echo()));
+        foreach (var message in Examples)
+            Assert.Equal(Describe(message), Describe(await echo.Ask<object>(message, TimeSpan.FromSeconds(10))));
+    }
+
+    private sealed class Echo : ReceiveActor
+    {
+        public Echo() => ReceiveAny(message => Sender.Tell(message));
+    }
+
+    [Fact]
     public void Every_carried_type_has_an_example() =>
         Assert.Equal(ClusterSerializer.Carried.OrderBy(t => t.FullName), Examples.Select(e => e.GetType()).Distinct().OrderBy(t => t.FullName));
 
