@@ -133,7 +133,7 @@ internal static class ClusterDaemon
             ClusterMembers.NodeName(cluster.SelfAddress), cluster.State.Members.Count(m => m.Status == MemberStatus.Up)));
         var node = new NodeContext(database, new PartitionLeases(database, ClusterMembers.Owner(cluster.SelfUniqueAddress)),
             ClusterMembers.NodeName(cluster.SelfAddress), relays.Operations.Probe(c => c.Type.CreateProbe(c.Options, App.Version)),
-            new MailComposer(ConfigLoader.Fqdn.Value), new LoadStats(), settings)
+            new MailComposer(ConfigLoader.Fqdn.Value), relays.Operations.Notifications, new LoadStats(), settings)
         {
             IsMember = owner => ClusterMembers.IsMember(cluster, owner),
         };
@@ -155,7 +155,7 @@ internal static class ClusterDaemon
                 var next = slot.Take() ?? ConfigLoader.Load(file);
                 node.Settings = next;
                 return next;
-            }, settings, new ConfigReloader.Targets(node.Agent, node.Agent, node.Agent, node.Agent, signals), node.Composer), "reloader");
+            }, settings, new ConfigReloader.Targets(node.Agent, node.Agent, node.Agent, node.Agent, node.Agent, signals)), "reloader");
         node.Agent.Tell(reloader);
         var clusterReloader = system.ActorOf(ClusterReloader.Props(reloader, settings.Source), "cluster-reloader");
         relays.Signals.Attach(() => signals.Tell(SignalListener.DumpRequested.Instance),

@@ -18,7 +18,7 @@ public sealed class ClusterSerializer(ExtendedActorSystem system) : SerializerWi
 
     private static readonly Dictionary<Type, string> Manifests = new()
     {
-        [typeof(Mailer.Deliver)] = "deliver",
+        [typeof(NotifierActor.PendingQueued)] = "pending-queued",
         [typeof(StateSnapshot)] = "snapshot",
         [typeof(NodeProtocol.GetRows)] = "get-rows",
         [typeof(NodeProtocol.Rows)] = "rows",
@@ -53,7 +53,7 @@ public sealed class ClusterSerializer(ExtendedActorSystem system) : SerializerWi
 
     public override byte[] ToBinary(object obj) => obj switch
     {
-        Mailer.Deliver => [],
+        NotifierActor.PendingQueued => [],
         _ when Manifests.ContainsKey(obj.GetType()) => JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), ClusterJson.Default),
         _ => throw Unknown(obj.GetType().FullName),
     };
@@ -61,7 +61,7 @@ public sealed class ClusterSerializer(ExtendedActorSystem system) : SerializerWi
     public override object FromBinary(byte[] bytes, string manifest)
     {
         if (!Types.TryGetValue(manifest, out var type)) throw Unknown(manifest);
-        if (type == typeof(Mailer.Deliver)) return Mailer.Deliver.Instance;
+        if (type == typeof(NotifierActor.PendingQueued)) return NotifierActor.PendingQueued.Instance;
         return JsonSerializer.Deserialize(bytes, type, ClusterJson.Default)
                ?? throw new SerializationException($"null {manifest} message");
     }

@@ -24,8 +24,8 @@ public sealed class NodeAgent : ReceiveActor
     /// <summary>A partition now runs here.</summary>
     public sealed record PartitionUp(int Partition, IActorRef Actor) : INoSerializationVerificationNeeded;
 
-    /// <summary>A reload's new mail and report settings, for the notifier if it runs on this node (event stream).</summary>
-    public sealed record NotifierSettings(EmailSettings Emails, IReadOnlyList<CheckDefinition> Checks) : INoSerializationVerificationNeeded;
+    /// <summary>A reload's new configuration, for the notifier if it runs on this node (event stream).</summary>
+    public sealed record NotifierSettings(PicomonSettings Settings) : INoSerializationVerificationNeeded;
 
     private readonly Dictionary<int, IActorRef> _partitions = [];
     private readonly NodeContext _node;
@@ -57,9 +57,10 @@ public sealed class NodeAgent : ReceiveActor
         Receive<NodeProtocol.GetDigest>(_ => Sender.Tell(new NodeProtocol.Digest(_node.NodeName, _node.Settings.Digest)));
         Receive<ChecksSupervisor.Reconfigure>(OnReconfigure);
         Receive<StateAggregator.Retain>(ToPartitions);
-        Receive<StateAggregator.UpdateAlerting>(ToPartitions);
-        Receive<Mailer.UpdateSettings>(u => Context.System.EventStream.Publish(new NotifierSettings(u.Settings, _checks)));
-        Receive<Reporter.UpdateSettings>(u => Context.System.EventStream.Publish(new NotifierSettings(u.Emails, u.Checks)));
+        Receive<Notifier.Reconfigure>(r => Context.System.EventStream.Publish(new NotifierSettings(r.Settings)));
+        // The notifier singleton reconfigures its mailer and reporter from the whole configuration, above.
+        Receive<Mailer.UpdateSettings>(_ => { });
+        Receive<Reporter.UpdateSettings>(_ => { });
     }
 
     /// <param name="loadFile">Reads and validates this node's own file (throws <see cref="ConfigException"/>).</param>

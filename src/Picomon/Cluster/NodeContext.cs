@@ -2,6 +2,7 @@ using Akka.Actor;
 using Npgsql;
 using Picomon.Configuration;
 using Picomon.Mail;
+using Picomon.Metrics;
 using Picomon.Probes;
 using Picomon.Scheduling;
 using Picomon.State.Postgres;
@@ -17,6 +18,7 @@ public sealed class NodeContext(
     string nodeName,
     Func<CheckDefinition, IProbe> probeFactory,
     MailComposer composer,
+    NotificationCounters counters,
     LoadStats load,
     PicomonSettings settings)
 {
@@ -33,6 +35,9 @@ public sealed class NodeContext(
 
     public MailComposer Composer => composer;
 
+    /// <summary>What the notifier's senders count, for this node's /metrics.</summary>
+    public NotificationCounters Counters => counters;
+
     public LoadStats Load => load;
 
     public PicomonSettings Settings
@@ -41,7 +46,7 @@ public sealed class NodeContext(
         set => _settings = value;
     }
 
-    /// <summary>Where partitions tell that alert mails were queued: the notifier singleton's proxy (set once it exists).</summary>
+    /// <summary>Where partitions tell that notifications were queued: the notifier singleton's proxy (set once it exists).</summary>
     public IActorRef Notifier { get; set; } = ActorRefs.Nobody;
 
     /// <summary>This node's <see cref="NodeAgent"/>, which partitions register with.</summary>

@@ -1,21 +1,32 @@
 using Akka.Actor;
 using Akka.Event;
 using Picomon.Actors;
+using Picomon.Notifications;
 using Picomon.State.Postgres;
 
 namespace Picomon.Cluster;
 
 /// <summary>The cluster's one notifier (a cluster singleton, on the oldest node): it takes the notifier's fence in
-/// PostgreSQL and runs today's <see cref="Mailer"/> over the shared outbox and the <see cref="Reporter"/> over the whole
-/// cluster's state. The partitions wake it when they queue mails (<see cref="Mailer.Deliver"/>, through the singleton's
-/// proxy); it also looks at the outbox every <see cref="PollInterval"/>, for mails queued while no notifier ran. When it
-/// is handed over (<see cref="Stop"/>) it gives the fence back; when a send or a claim finds the fence taken, it stops
-/// sending at once. On the cluster's last node, a graceful stop sends the stopped mail first.</summary>
+/// PostgreSQL and runs today's <see cref="Notifier"/> with its channel senders and the <c>email</c> <see cref="Mailer"/>
+/// over the shared outboxes, and the <see cref="Reporter"/> over the whole cluster's state. The partitions tell it when
+/// they queue notifications (<see cref="PendingQueued"/>, through the singleton's proxy); it reads those not handed to
+/// the notifier yet from PostgreSQL, at once and every <see cref="PollInterval"/> (for any queued while no notifier
+/// ran or whose word was lost). When it is handed over (<see cref="Stop"/>) it gives the fence back; when a commit, a
+/// send or a claim finds the fence taken (or a commit cannot be written), everything under it stops at once and it
+/// starts again from the database. On the cluster's last node, a graceful stop sends what the grouping windows hold
+/// and the stopped mail first.</summary>
 public sealed class NotifierActor : ReceiveActor, IWithTimers
 {
     public const string Name = "notifier";
 
     public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(2);
+
+    /// <summary>A partition queued pending notifications (crosses nodes; carries nothing: they are in the database).</summary>
+    public sealed class PendingQueued : IClusterMessage
+    {
+        public static readonly PendingQueued Instance = new();
+        private PendingQueued() { }
+    }
 
     /// <summary>The singleton is handed over or this node leaves.</summary>
     public sealed class Stop : INoSerializationVerificationNeeded
@@ -31,12 +42,13 @@ public sealed class NotifierActor : ReceiveActor, IWithTimers
     private sealed class Fenced : INoSerializationVerificationNeeded { public static readonly Fenced Instance = new(); }
     private sealed record Taken(PostgresStateStore? Store, string? Holder) : INoSerializationVerificationNeeded;
     private sealed record TakeFailed(Exception Error) : INoSerializationVerificationNeeded;
+    private sealed record NewPending(PostgresStateStore Store, IReadOnlyList<PendingNotification> Pending) : INoSerializationVerificationNeeded;
 
     private readonly NodeContext _node;
     private readonly IActorRef _view;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private PostgresStateStore? _store;
-    private IActorRef? _mailer, _reporter;
+    private IActorRef? _notifier, _mailer, _reporter;
     private int _polls;
     private bool _stopping, _failing;
 
@@ -52,15 +64,18 @@ public sealed class NotifierActor : ReceiveActor, IWithTimers
             _failing = true;
             Timers.StartSingleTimer("take", TryTake.Instance, PartitionActor.RetryInterval);
         });
-        Receive<Mailer.Deliver>(d => _mailer?.Tell(d));
+        Receive<PendingQueued>(_ => ReadPending());
+        Receive<NewPending>(n => { if (n.Store == _store && n.Pending.Count > 0) _notifier?.Tell(new Notifier.Queued(n.Pending)); });
         Receive<Poll>(_ => OnPoll());
         Receive<Fenced>(_ => OnFenced());
         Receive<NodeAgent.NotifierSettings>(s =>
         {
-            _mailer?.Tell(new Mailer.UpdateSettings(s.Emails));
-            _reporter?.Tell(new Reporter.UpdateSettings(s.Emails, s.Checks));
+            _notifier?.Tell(new Notifier.Reconfigure(s.Settings));
+            _mailer?.Tell(new Mailer.UpdateSettings(s.Settings.Emails));
+            _reporter?.Tell(new Reporter.UpdateSettings(s.Settings.Emails, s.Settings.Checks));
         });
         Receive<Stop>(_ => OnStop());
+        Receive<Notifier.WindowsClosed>(_ => SendStoppedMail());
         Receive<Mailer.Flushed>(_ => Release());
     }
 
@@ -106,15 +121,23 @@ public sealed class NotifierActor : ReceiveActor, IWithTimers
             return;
         }
         var settings = _node.Settings;
-        _mailer = Context.ActorOf(Mailer.Props(settings.Emails, store.Outbox), "mailer");
+        _mailer = Context.ActorOf(Mailer.Props(settings.Emails, store.Outbox, _node.Counters), "mailer");
+        _notifier = Context.ActorOf(Notifier.Props(settings, store, _node.Composer, new ChannelSenders(store, _node.Counters, _mailer)), "notifier");
         _reporter = Context.ActorOf(Reporter.Props(_view, _mailer, _node.Composer, settings.Emails, settings.Checks), "reporter");
         Timers.StartPeriodicTimer("poll", Poll.Instance, PollInterval);
         _log.Info("notifier: this node sends the cluster's notifications ({0})", store.Fence);
     }
 
+    private void ReadPending()
+    {
+        if (_store is not { } store) return;
+        Task.Run(() => new NewPending(store, store.NewPending())).PipeTo(Self);
+    }
+
     private void OnPoll()
     {
         if (_store is not { } store) return;
+        ReadPending();
         _mailer?.Tell(Mailer.Deliver.Instance);
         if (++_polls % (int)(PartitionActor.HeartbeatInterval / PollInterval) != 0) return;
         var leases = _node.Leases;
@@ -128,7 +151,7 @@ public sealed class NotifierActor : ReceiveActor, IWithTimers
     private void OnFenced()
     {
         if (_store is null) return;
-        _log.Warning("notifier: another node sends the notifications now; this one stops sending");
+        _log.Warning("notifier: taken over by another node, or its state could not be written; it stops here and starts again from the database");
         StopChildren();
         if (_stopping) Context.Stop(Self);
         else Timers.StartSingleTimer("take", TryTake.Instance, PartitionActor.RetryInterval);
@@ -137,23 +160,23 @@ public sealed class NotifierActor : ReceiveActor, IWithTimers
     private void StopChildren()
     {
         Timers.Cancel("poll");
-        if (_reporter is not null) Context.Stop(_reporter);
-        if (_mailer is not null) Context.Stop(_mailer);
-        (_mailer, _reporter, _store) = (null, null, null);
+        foreach (var child in new[] { _reporter, _notifier, _mailer }.OfType<IActorRef>()) Context.Stop(child);
+        (_mailer, _notifier, _reporter, _store) = (null, null, null, null);
     }
 
     private void OnStop()
     {
         _stopping = true;
         Timers.Cancel("take");
+        // Another node takes over what is queued at once; the last node going sends what the windows hold and the
+        // stopped mail, and what is queued gets its chance first, as a single node does on SIGTERM.
+        if (_notifier is null || !IsLastNode()) Release();
+        else _notifier.Tell(Notifier.CloseWindows.Instance);
+    }
+
+    private void SendStoppedMail()
+    {
         if (_mailer is null)
-        {
-            Release();
-            return;
-        }
-        // Another node takes over what is queued at once; the last node going sends the stopped mail, and what is
-        // queued gets its chance first, as a single node does on SIGTERM.
-        if (!IsLastNode())
         {
             Release();
             return;

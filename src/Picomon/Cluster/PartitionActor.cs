@@ -72,7 +72,8 @@ public sealed class PartitionActor : ReceiveActor, IWithTimers
         });
         Receive<ChecksSupervisor.Reconfigured>(_ => { });
         Receive<StateAggregator.Retain>(r => _aggregator?.Forward(r));
-        Receive<StateAggregator.UpdateAlerting>(r => _aggregator?.Forward(r));
+        // The aggregator committed pending notifications: the notifier reads them from the database.
+        Receive<Notifier.Queued>(_ => _node.Notifier.Tell(NotifierActor.PendingQueued.Instance));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -118,8 +119,7 @@ public sealed class PartitionActor : ReceiveActor, IWithTimers
         }
         var settings = _node.Settings;
         var checks = Mine(settings.Checks);
-        _aggregator = Context.ActorOf(StateAggregator.Props(store, _node.Notifier,
-            new StateAggregator.Alerting(_node.Composer, settings.Emails)), "state");
+        _aggregator = Context.ActorOf(StateAggregator.Props(store, Self), "state");
         var placement = new ChecksSupervisor.Placement(taken.Take.Failover ? FailoverWindow : null, Partition: true);
         _checks = Context.ActorOf(ChecksSupervisor.Props(checks, _node.ProbeFactory, _aggregator, settings.BaseTick, _node.Load, placement),
             "checks");

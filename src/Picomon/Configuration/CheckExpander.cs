@@ -9,14 +9,16 @@ namespace Picomon.Configuration;
 internal static class CheckExpander
 {
     private static readonly string[] CommonKeys =
-        ["type", "hosts", "zones", "every", "error-every", "retry", "timeout", "target-name", "name"];
+        ["type", "hosts", "zones", "every", "error-every", "retry", "timeout", "target-name", "name", "channels"];
 
     /// <summary>Every key a check group may have: the common ones, then each type's options.</summary>
     private static readonly List<string> Known =
         CommonKeys.Concat(CheckTypes.All.SelectMany(t => t.OptionNames)).Distinct().ToList();
 
-    public static IReadOnlyList<CheckDefinition> Expand(
-        HoconValue? checks, string path, IReadOnlyDictionary<string, HostSettings> hosts, CheckDefaults defaults, ErrorList errors)
+    /// <param name="groups">Receives, for each check, the group it comes from (its <c>channels</c> are read with
+    /// the notify settings).</param>
+    public static IReadOnlyList<CheckDefinition> Expand(HoconValue? checks, string path,
+        IReadOnlyDictionary<string, HostSettings> hosts, CheckDefaults defaults, IDictionary<string, CheckGroup> groups, ErrorList errors)
     {
         var result = new List<CheckDefinition>();
         if (checks is null) return result;
@@ -37,6 +39,7 @@ internal static class CheckExpander
                 else
                 {
                     seen[check.Id] = group.Location;
+                    groups[check.Id] = new CheckGroup(group, groupPath);
                     result.Add(check);
                 }
             }
@@ -122,3 +125,6 @@ internal static class CheckExpander
         return null;
     }
 }
+
+/// <summary>The group a check was expanded from, and its key path (<c>picomon.checks[2]</c>).</summary>
+internal sealed record CheckGroup(HoconObject Group, string Path);

@@ -5,6 +5,7 @@ namespace Picomon.Configuration;
 
 /// <summary>The whole validated configuration, read once. Immutable.</summary>
 /// <param name="Source">The file it came from ("embedded default" for the compiled-in one).</param>
+/// <param name="Notify">Channels, routes, grouping and reminders.</param>
 /// <param name="AkkaHocon">The file's <c>akka { }</c> block rendered back to HOCON, or null.</param>
 public sealed record PicomonSettings(
     string Source,
@@ -14,6 +15,7 @@ public sealed record PicomonSettings(
     EmailSettings Emails,
     IReadOnlyDictionary<string, HostSettings> Hosts,
     IReadOnlyList<CheckDefinition> Checks,
+    NotifySettings Notify,
     string? AkkaHocon,
     HttpSettings Http)
 {

@@ -13,7 +13,7 @@ internal static class SettingsReader
 {
     private static readonly string[] TopKeys =
         ["base-tick", "default-every", "default-error-every", "default-retry", "default-timeout",
-         "verb-level", "state-dir", "emails", "hosts", "checks", "http", "cluster"];
+         "verb-level", "state-dir", "emails", "hosts", "checks", "notify", "http", "cluster"];
     private static readonly string[] EmailKeys =
         ["to", "addr-from", "smtp-host", "smtp-keepalive-timeout", "smtp-retry-timeout", "smtp-tls",
          "smtp-user", "smtp-password", "subject-tpl", "report", "watchdog-subject"];
@@ -28,8 +28,9 @@ internal static class SettingsReader
 
     /// <param name="picomon">The operator's <c>picomon</c> block merged over <paramref name="reference"/>.</param>
     /// <param name="reference">reference.conf's <c>picomon</c> block: every key, with its default.</param>
-    public static PicomonSettings Read(
-        HoconObject picomon, HoconObject reference, string source, string? akkaHocon, string fqdn, ErrorList errors)
+    /// <param name="notifyGiven">The operator's <c>picomon</c> block has a <c>notify</c> block.</param>
+    public static PicomonSettings Read(HoconObject picomon, HoconObject reference, bool notifyGiven, string source,
+        string? akkaHocon, string fqdn, ErrorList errors)
     {
         var root = new SettingsSection(picomon, reference, "picomon", errors);
         errors.RejectUnknownKeys(picomon, root.Path, TopKeys);
@@ -43,10 +44,12 @@ internal static class SettingsReader
             root.ReadValue<int>("default-error-every", CheckExpander.ErrorEvery),
             root.ReadValue<int>("default-retry", CheckExpander.Retry),
             root.ReadValue<TimeSpan>("default-timeout", PositiveDuration));
-        var checks = CheckExpander.Expand(root["checks"], root.KeyPath("checks"), hosts, defaults, errors);
+        var groups = new Dictionary<string, CheckGroup>(StringComparer.Ordinal);
+        var checks = CheckExpander.Expand(root["checks"], root.KeyPath("checks"), hosts, defaults, groups, errors);
+        var notify = NotifyReader.Read(root.Section("notify"), notifyGiven, emails, checks, groups, errors);
         var http = HttpSettingsReader.Read(root.Section("http"), errors);
         var cluster = ClusterReader.Read(root.Section("cluster"), errors);
-        return new PicomonSettings(source, baseTick, level, stateDir, emails, hosts, checks, akkaHocon, http) { Cluster = cluster };
+        return new PicomonSettings(source, baseTick, level, stateDir, emails, hosts, checks, notify, akkaHocon, http) { Cluster = cluster };
     }
 
     private static LogLevel? LogLevelOf(HoconValue value, string path, ErrorList errors)
@@ -87,7 +90,7 @@ internal static class SettingsReader
 
     private static string? Text(HoconValue value, string path, ErrorList errors) => errors.Text(value, path);
 
-    private static IReadOnlyList<string>? MailAddresses(HoconValue value, string path, ErrorList errors)
+    internal static IReadOnlyList<string>? MailAddresses(HoconValue value, string path, ErrorList errors)
     {
         var list = errors.TextList(value, path);
         foreach (var address in (list ?? []).Where(a => !MailAddress.TryCreate(a, out _)))

@@ -14,13 +14,13 @@ public sealed class ClusterSerializerTests : IDisposable
     private static readonly DateTimeOffset T0 = new(2026, 11, 24, 10, 2, 3, 456, TimeSpan.FromHours(1));
 
     private static readonly CheckState Row = new("http4/web", CheckStatus.Error, T0, 3, "HTTP 503 Service Unavailable\nline 2", T0.AddMinutes(-1),
-        T0.AddSeconds(5), TimeSpan.FromMilliseconds(12.5), "<20261124100203.1@host>", 4);
+        T0.AddSeconds(5), TimeSpan.FromMilliseconds(12.5), 4);
 
     /// <summary>One example of each carried type; the test below checks that none is missing.</summary>
     private static readonly object[] Examples =
     [
-        Mailer.Deliver.Instance,
-        new StateSnapshot(T0, [Row, Row with { Id = "ping4/router", Status = CheckStatus.Ok, ErrorSince = null, LastRun = null, LastDuration = null, ProblemMessageId = null }]),
+        NotifierActor.PendingQueued.Instance,
+        new StateSnapshot(T0, [Row, Row with { Id = "ping4/router", Status = CheckStatus.Ok, ErrorSince = null, LastRun = null, LastDuration = null }]),
         new NodeProtocol.GetRows(),
         new NodeProtocol.Rows("127.0.0.1:4053", [Row]),
         new NodeProtocol.RunNow(["http4/*", "tcp4/db"]),

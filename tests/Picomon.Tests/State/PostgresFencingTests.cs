@@ -1,5 +1,6 @@
 using Picomon.Checks;
 using Picomon.State;
+using Picomon.Notifications;
 using Picomon.State.Postgres;
 
 namespace Picomon.Tests.State;
@@ -14,6 +15,10 @@ public sealed class PostgresFencingTests : IAsyncLifetime
 
     public Task DisposeAsync() => _db.DisposeAsync();
 
+    private static Notification Problem(string check) =>
+        new(NotificationKind.Problem, $"{check}#1", check, "CheckHTTP4", check, CheckStatus.Error, DateTimeOffset.UnixEpoch,
+            DateTimeOffset.UnixEpoch, "down", TimeSpan.FromMinutes(1));
+
     [Fact]
     public void A_write_under_an_old_epoch_is_refused_and_its_holder_told_once()
     {
@@ -23,13 +28,14 @@ public sealed class PostgresFencingTests : IAsyncLifetime
         var taken = _db.Take(7, "node-b");
 
         old.SaveCheck(StateDir.Check("http4/web", CheckStatus.Error, "stale"));
-        old.CommitTransition(StateDir.Check("http4/web", CheckStatus.Error, "stale"), [StateDir.Mail(1)]);
+        old.CommitTransitions([StateDir.Check("http4/web", CheckStatus.Error, "stale")], [Problem("http4/web")]);
         old.Outbox.Enqueue(StateDir.Mail(2));
 
         Assert.Equal(1, fencedCalls);
         using var current = _db.OpenStore(taken);
         Assert.Equal([StateDir.Check("http4/web", CheckStatus.Retrying, "timeout")], current.LoadChecks());
         Assert.Equal(0, current.Outbox.Count);
+        Assert.Empty(current.LoadPending());
         Assert.Equal(taken.Epoch, old.Fence.Epoch + 1);
         Assert.Empty(_db.Errors);
     }
@@ -38,17 +44,24 @@ public sealed class PostgresFencingTests : IAsyncLifetime
     public void A_notifier_that_was_taken_over_finds_nothing_to_send()
     {
         using var partition = _db.OpenStore(_db.Take(3, "node-a"));
-        partition.CommitTransition(StateDir.Check("a", CheckStatus.Error, "down"), [StateDir.Mail(1)]);
-        var fenced = false;
-        using var oldNotifier = _db.OpenStore(_db.Take(Fence.NotifierPartition, "node-a"), () => fenced = true);
+        partition.CommitTransitions([StateDir.Check("a", CheckStatus.Error, "down")], [Problem("a")]);
+        var fenced = 0;
+        using var oldNotifier = _db.OpenStore(_db.Take(Fence.NotifierPartition, "node-a"), () => fenced++);
+        var pending = Assert.Single(oldNotifier.LoadPending());
+        var changes = new NotificationChanges();
+        changes.Released.Add(pending.Seq);
+        changes.Mails.Add(("email", StateDir.Mail(1)));
+        oldNotifier.Commit(changes);
         StateDir.AssertSameMail(StateDir.Mail(1), oldNotifier.Outbox.Peek());
 
         using var newNotifier = _db.OpenStore(_db.Take(Fence.NotifierPartition, "node-b"));
 
         Assert.Null(oldNotifier.Outbox.Peek());
         oldNotifier.Outbox.MarkSent(StateDir.Mail(1));
-        Assert.True(fenced);
+        Assert.Empty(oldNotifier.Commit(new NotificationChanges { Queued = { Problem("b") } }));
+        Assert.Equal(1, fenced);
         StateDir.AssertSameMail(StateDir.Mail(1), newNotifier.Outbox.Peek());
+        Assert.Empty(newNotifier.LoadPending());
     }
 
     [Fact]
@@ -73,8 +86,9 @@ public sealed class PostgresFencingTests : IAsyncLifetime
     }
 
     [Fact]
-    public void A_failing_database_is_reported_once_and_the_state_kept_in_memory()
+    public void A_failing_database_is_reported_once_and_nothing_throws()
     {
+        // The notifier's store: it opens without reading (a partition's reads its rows, and would throw here).
         var unreachable = PostgresStateStore.Open(Npgsql.NpgsqlDataSource.Create($"Host=127.0.0.1;Port={DnsmasqServer.FreePort()};Username=x;Timeout=2"),
             new Fence(Fence.NotifierPartition, 1), e => _db.Errors.Add(e), _ => { }, () => { }, _db.Clock);
 
@@ -83,7 +97,9 @@ public sealed class PostgresFencingTests : IAsyncLifetime
         _db.Clock.Advance(PostgresStateStore.RetryDelay);
         unreachable.Retry();
 
-        Assert.Equal(["a", "b"], unreachable.LoadChecks().Select(c => c.Id));
+        Assert.Empty(unreachable.CommitTransitions([StateDir.Check("c", CheckStatus.Error)], [Problem("c")]));
+        Assert.Empty(unreachable.LoadChecks());
+        Assert.Empty(unreachable.LoadPending());
         Assert.Null(unreachable.Outbox.Peek());
         var error = Assert.Single(_db.Errors);
         Assert.StartsWith("cannot write the state database (notifier (epoch 1)): ", error);

@@ -1,5 +1,6 @@
 using Picomon.Checks;
 using Picomon.Mail;
+using Picomon.Notifications;
 using Picomon.State;
 
 namespace Picomon.Tests.State;
@@ -21,9 +22,9 @@ public abstract class StateStoreContract
         var failing = new StoredCheck("http4/wéb ☃", CheckStatus.Error,
             new DateTimeOffset(2026, 11, 24, 10, 2, 3, 456, TimeSpan.FromHours(1)).AddTicks(7), 4,
             "HTTP 503 Service Unavailable (expected 2xx/3xx)\nsecond line\tтретья строка 🚨",
-            new DateTimeOffset(2026, 11, 24, 9, 58, 0, TimeSpan.FromHours(-5.5)), "<problem-1@picomon.example>", 7);
+            new DateTimeOffset(2026, 11, 24, 9, 58, 0, TimeSpan.FromHours(-5.5)), 7);
         var retrying = new StoredCheck("dns/ns1", CheckStatus.Retrying,
-            new DateTimeOffset(2026, 3, 29, 1, 59, 59, TimeSpan.FromHours(2)), 1, "timeout", null, null, 2);
+            new DateTimeOffset(2026, 3, 29, 1, 59, 59, TimeSpan.FromHours(2)), 1, "timeout", null, 2);
         using (var store = Open())
         {
             store.SaveCheck(failing);
@@ -67,27 +68,64 @@ public abstract class StateStoreContract
         Assert.Equal(["b", "d"], reopened.LoadChecks().Select(c => c.Id));
     }
 
+    private static readonly DateTimeOffset T = new(2026, 11, 24, 10, 2, 3, TimeSpan.FromHours(1));
+
+    private static Notification Problem(string check, int incident = 1) =>
+        new(NotificationKind.Problem, $"{check}#{incident}", check, "CheckHTTP4", check, CheckStatus.Error, T, T, "Connection refused ✗",
+            TimeSpan.FromMinutes(1));
+
     [Fact]
-    public void A_transition_and_its_mails_are_kept_together_and_the_mails_queue_in_order()
+    public void A_transition_and_its_pending_notifications_are_kept_together_in_order()
     {
         var inError = StateDir.Check("http4/web", CheckStatus.Error, "Connection refused") with { Incidents = 3 };
+        IReadOnlyList<PendingNotification> queued;
+        using (var store = Open())
+            queued = store.CommitTransitions([inError, StateDir.Check("http4/b", CheckStatus.Error)], [Problem("http4/web", 3), Problem("http4/b")]);
+
+        using var reopened = Open();
+
+        Assert.Equal(["http4/b", "http4/web"], reopened.LoadChecks().Select(c => c.Id));
+        Assert.Equal(inError, reopened.FindCheck("http4/web"));
+        Assert.Equal(queued, reopened.LoadPending());
+        Assert.Equal(["http4/web#3", "http4/b#1"], queued.Select(p => p.Notification.Incident));
+    }
+
+    [Fact]
+    public void A_notifier_commit_releases_queues_messages_announces_and_schedules_all_together()
+    {
+        var reminder = new ScheduledReminder("http4/a#1", "http4/a", T.AddHours(1));
+        var delivery = new Delivery("<d1@picomon.example>", "problem", "Problem http4/a#1", """{"n": 1}""", "application/json",
+            new Dictionary<string, string> { ["PICOMON_KIND"] = "problem" }, T);
         using (var store = Open())
         {
-            store.Outbox.Enqueue(StateDir.Mail(1));
-            store.CommitTransition(inError, [StateDir.Mail(2) with { Incident = "http4/web#3" }, StateDir.Mail(3)]);
+            var pending = store.CommitTransitions([StateDir.Check("http4/a", CheckStatus.Error)], [Problem("http4/a")]);
+            var changes = new NotificationChanges();
+            changes.Released.Add(pending[0].Seq);
+            changes.Mails.Add(("email", StateDir.Mail(1)));
+            changes.Mails.Add(("ops", StateDir.Mail(2)));
+            changes.Deliveries.Add(("hook", delivery));
+            changes.Announced.Add(("email", "http4/a#1", "http4/a", StateDir.Mail(1).MessageId));
+            changes.Scheduled.Add(reminder);
+            Assert.Empty(store.Commit(changes));
         }
 
         using var reopened = Open();
 
-        Assert.Equal([inError], reopened.LoadChecks());
-        Assert.Equal(3, reopened.Outbox.Count);
-        foreach (var mail in new[] { StateDir.Mail(1), StateDir.Mail(2) with { Incident = "http4/web#3" }, StateDir.Mail(3) })
-        {
-            StateDir.AssertSameMail(mail, reopened.Outbox.Peek());
-            reopened.Outbox.MarkSent(mail);
-        }
-        Assert.Null(reopened.Outbox.Peek());
-        Assert.Equal(0, reopened.Outbox.Count);
+        Assert.Empty(reopened.LoadPending());
+        StateDir.AssertSameMail(StateDir.Mail(1), reopened.Outbox.Peek());
+        StateDir.AssertSameMail(StateDir.Mail(2), reopened.MailOutbox("ops").Peek());
+        Assert.Equal(0, reopened.MailOutbox("other").Count);
+        Assert.Equal(delivery.Id, reopened.DeliveryOutbox("hook").Peek()?.Id);
+        Assert.Equal(delivery.Environment, reopened.DeliveryOutbox("hook").Peek()?.Environment);
+        Assert.Equal(StateDir.Mail(1).MessageId, reopened.AnnouncedBy("email", "http4/a#1"));
+        Assert.Null(reopened.AnnouncedBy("ops", "http4/a#1"));
+        Assert.Equal([reminder], reopened.LoadReminders());
+        var close = new NotificationChanges();
+        close.Closed.Add("http4/a#1");
+        reopened.Commit(close);
+        Assert.Null(reopened.AnnouncedBy("email", "http4/a#1"));
+        Assert.Empty(reopened.LoadReminders());
+        Assert.Empty(Errors);
     }
 
     [Fact]

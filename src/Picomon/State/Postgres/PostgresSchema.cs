@@ -8,7 +8,7 @@ namespace Picomon.State.Postgres;
 /// Timestamps are ISO-8601 text with their offset, as in SQLite, so a time reads back exactly as written.</summary>
 internal static class PostgresSchema
 {
-    public const int Version = 1;
+    public const int Version = 2;
 
     /// <summary>Any number, the same on every node: the key of the advisory lock held while migrating.</summary>
     private const long MigrationLock = 0x7069636f6d6f6e;
@@ -51,6 +51,41 @@ internal static class PostgresSchema
             changed_at timestamptz NOT NULL DEFAULT now()
         );
         CREATE INDEX outbox_by_state ON outbox (state, seq);
+        """,
+        // Notifications, as in SQLite's schema 3: each mail channel's outbox in the one table, the webhook and exec
+        // outboxes, notifications waiting for the notifier, the message that announced each open incident on each
+        // channel (the open Problem mail's Message-ID moves there), the next reminder of each open incident.
+        """
+        ALTER TABLE outbox ADD COLUMN channel text NOT NULL DEFAULT 'email';
+        ALTER TABLE outbox ADD COLUMN refs text;
+        CREATE INDEX outbox_by_channel ON outbox (channel, state, seq);
+        CREATE TABLE deliveries (
+            seq bigserial PRIMARY KEY,
+            channel text NOT NULL,
+            state text NOT NULL CHECK (state IN ('queued', 'dead')),
+            id text NOT NULL,
+            kind text NOT NULL,
+            summary text NOT NULL,
+            body text NOT NULL,
+            content_type text NOT NULL,
+            environment text NOT NULL,
+            date text NOT NULL,
+            reason text
+        );
+        CREATE INDEX deliveries_by_channel ON deliveries (channel, state, seq);
+        CREATE TABLE pending (seq bigserial PRIMARY KEY, notification text NOT NULL);
+        CREATE TABLE threads (
+            channel text NOT NULL,
+            incident text NOT NULL,
+            check_id text NOT NULL,
+            message_id text NOT NULL,
+            PRIMARY KEY (channel, incident)
+        );
+        CREATE TABLE reminders (incident text PRIMARY KEY, check_id text NOT NULL, due text NOT NULL);
+        INSERT INTO threads (channel, incident, check_id, message_id)
+            SELECT 'email', id || '#' || incidents, id, open_problem_message_id FROM checks
+            WHERE status = 'Error' AND open_problem_message_id IS NOT NULL;
+        ALTER TABLE checks DROP COLUMN open_problem_message_id;
         """,
     ];
 

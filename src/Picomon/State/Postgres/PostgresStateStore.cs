@@ -1,25 +1,35 @@
 using Npgsql;
 using Picomon.Checks;
+using Picomon.Configuration;
 using Picomon.Mail;
+using Picomon.Notifications;
 
 namespace Picomon.State.Postgres;
 
-/// <summary>The state of one partition (its check rows) and the shared outbox, in PostgreSQL, for a cluster node:
-/// the <see cref="IStateStore"/> of the aggregator that runs the partition's checks, or of the notifier (whose fence is
-/// <see cref="Fence.NotifierPartition"/> and which has no checks). Safe from any thread (one lock).
+/// <summary>The cluster's state in PostgreSQL, seen by the holder of one <see cref="Fence"/>: for a check partition,
+/// the <see cref="IStateStore"/> of the aggregator that runs the partition's checks (its check rows, and the pending
+/// notifications their transitions cause); for the notifier (<see cref="Fence.NotifierPartition"/>), the store of the
+/// cluster's one <see cref="Actors.Notifier"/> and its senders (every check row, the pending notifications of every
+/// partition, threads, reminders, every channel's outbox). Safe from any thread (one lock).
 /// <para>Every write is one transaction that first checks the <see cref="Fence"/>: when the partition was taken over
 /// since, nothing is written, <c>onFenced</c> is called (once), and nothing is written again — the holder must stop.
-/// A transition's row and its mails are one transaction, as in SQLite.</para>
-/// <para>As the SQLite store, no call throws once it is open, and reads are served from memory: when the database
-/// cannot be reached, one ERROR is logged per burst, the rows and mails not written are kept in memory, and they are
-/// written (fenced) with the next write at least <see cref="RetryDelay"/> later, or by <see cref="Retry"/>.</para></summary>
+/// A transition's rows and its pending notifications are one transaction, and so is each commit of the notifier.</para>
+/// <para>A partition's store, like the SQLite one, never throws once open and serves its rows from memory: when the
+/// database cannot be reached, one ERROR is logged per burst, the rows and notifications not written are kept in
+/// memory and written (fenced) with the next write at least <see cref="RetryDelay"/> later, or by <see cref="Retry"/>.
+/// The notifier's store reads the database; a commit of the notifier that cannot be written is treated as a lost
+/// fence (<c>onFenced</c>): the notifier restarts from what the database holds, so nothing it did is half-kept.</para></summary>
 public sealed class PostgresStateStore : IStateStore
 {
     public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
 
     private readonly Dictionary<string, StoredCheck> _checks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, StoredCheck> _unsaved = new(StringComparer.Ordinal);
-    private readonly List<OutgoingMail> _unqueued = [];
+    private readonly List<Notification> _unqueued = [];
+    private readonly Dictionary<string, PostgresOutbox> _mailOutboxes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PostgresDeliveryOutbox> _deliveryOutboxes = new(StringComparer.Ordinal);
+    // The notifier's: the pending notifications handed to it (loaded, new, or queued by its commits), not released yet.
+    private readonly HashSet<long> _handed = [];
     private readonly NpgsqlDataSource _db;
     private readonly Action<string> _onError, _onInfo;
     private readonly Action _onFenced;
@@ -31,36 +41,67 @@ public sealed class PostgresStateStore : IStateStore
     private PostgresStateStore(NpgsqlDataSource db, Fence fence, Action<string> onError, Action<string> onInfo, Action onFenced, TimeProvider clock)
     {
         (_db, Fence, _onError, _onInfo, _onFenced, _clock) = (db, fence, onError, onInfo, onFenced, clock);
-        Outbox = new PostgresOutbox(this);
+        Outbox = MailOutboxOf(NotifySettings.ImplicitChannel);
     }
 
     public Fence Fence { get; }
 
-    /// <summary>The shared outbox, written and read under this store's fence.</summary>
+    private bool IsNotifier => Fence.Partition == Fence.NotifierPartition;
+
+    /// <summary>The <c>email</c> channel's outbox, written and read under this store's fence.</summary>
     public PostgresOutbox Outbox { get; }
 
     IOutbox IStateStore.Outbox => Outbox;
 
     internal Lock Gate { get; } = new();
 
-    internal TimeProvider Clock => _clock;
+    public IOutbox MailOutbox(string channel)
+    {
+        lock (Gate) return MailOutboxOf(channel);
+    }
+
+    public IDeliveryOutbox DeliveryOutbox(string channel)
+    {
+        lock (Gate)
+        {
+            if (!_deliveryOutboxes.TryGetValue(channel, out var outbox)) _deliveryOutboxes[channel] = outbox = new PostgresDeliveryOutbox(this, channel);
+            return outbox;
+        }
+    }
+
+    private PostgresOutbox MailOutboxOf(string channel)
+    {
+        if (!_mailOutboxes.TryGetValue(channel, out var outbox)) _mailOutboxes[channel] = outbox = new PostgresOutbox(this, channel);
+        return outbox;
+    }
 
     /// <summary>Opens the store of <paramref name="fence"/>'s partition, with the rows the partition's checks left
     /// (read after the fence was taken, so every write of a previous holder is there).</summary>
     /// <param name="onFenced">Called once, outside any database call, when a write finds that the fence is no longer
-    /// the partition's.</param>
+    /// the partition's (for the notifier, also when a commit cannot be written).</param>
     /// <exception cref="NpgsqlException">The rows cannot be read.</exception>
     public static PostgresStateStore Open(NpgsqlDataSource db, Fence fence, Action<string> onError, Action<string> onInfo,
         Action onFenced, TimeProvider? clock = null)
     {
         var store = new PostgresStateStore(db, fence, onError, onInfo, onFenced, clock ?? TimeProvider.System);
-        if (fence.Partition != Fence.NotifierPartition) store.LoadRows();
+        if (!store.IsNotifier)
+        {
+            using var connection = db.OpenConnection();
+            foreach (var row in PostgresRows.Read(connection, "WHERE partition = @p", ("p", fence.Partition))) store._checks[row.Id] = row;
+        }
         return store;
     }
 
     public IReadOnlyList<StoredCheck> LoadChecks()
     {
+        if (IsNotifier) return Read(connection => PostgresRows.Read(connection, "", []), []);
         lock (Gate) return _checks.Values.OrderBy(c => c.Id, StringComparer.Ordinal).ToList();
+    }
+
+    public StoredCheck? FindCheck(string id)
+    {
+        if (IsNotifier) return Read(connection => PostgresRows.Read(connection, "WHERE id = @id", ("id", id)).FirstOrDefault(), null);
+        lock (Gate) return _checks.GetValueOrDefault(id);
     }
 
     public void SaveCheck(StoredCheck check)
@@ -73,20 +114,58 @@ public sealed class PostgresStateStore : IStateStore
         Flush();
     }
 
-    public void CommitTransition(StoredCheck check, IReadOnlyList<OutgoingMail> mails)
+    /// <summary>Returns what this write queued as pending (with notifications an earlier failed write kept); nothing when
+    /// the database cannot be written now (they are kept, and written later).</summary>
+    public IReadOnlyList<PendingNotification> CommitTransitions(IReadOnlyCollection<StoredCheck> checks, IReadOnlyList<Notification> notifications)
     {
         lock (Gate)
         {
-            _checks[check.Id] = check;
-            _unsaved[check.Id] = check;
-            _unqueued.AddRange(mails);
+            foreach (var check in checks) _checks[check.Id] = _unsaved[check.Id] = check;
+            _unqueued.AddRange(notifications);
         }
-        Flush();
+        return Flush();
     }
 
-    /// <summary>Forgets the partition's checks not in <paramref name="ids"/> (the ids of the whole configuration).</summary>
+    /// <summary>The notifier's: the pending notifications not handed to it yet by this store, now handed — each is
+    /// handed once, whether the notifier loads it when it starts or is told of it later (<see cref="NewPending"/>).</summary>
+    public IReadOnlyList<PendingNotification> LoadPending() => NewPending();
+
+    /// <summary>The notifier's: the pending notifications not handed to it yet (queued by partitions since), now handed.</summary>
+    public IReadOnlyList<PendingNotification> NewPending() => Read(connection =>
+        // Under the store's lock (Read holds it), as every change of what was handed.
+        PostgresNotifications.ReadPending(connection).Where(p => _handed.Add(p.Seq)).ToList(), []);
+
+    public IReadOnlyList<PendingNotification> Commit(NotificationChanges changes)
+    {
+        var queued = Write(null, (connection, transaction) => PostgresNotifications.Apply(connection, transaction, changes), null);
+        if (queued is null)
+        {
+            if (!_fenced) Fenced("its commit could not be written");
+            return [];
+        }
+        lock (Gate)
+        {
+            _handed.ExceptWith(changes.Released);
+            _handed.UnionWith(queued.Select(p => p.Seq));
+        }
+        return queued;
+    }
+
+    public string? AnnouncedBy(string channel, string incident) => Read(connection =>
+        PostgresSchema.Scalar(connection, null, "SELECT message_id FROM threads WHERE channel = @c AND incident = @i",
+            ("c", channel), ("i", incident)) as string, null);
+
+    public IReadOnlyList<ScheduledReminder> LoadReminders() => Read(PostgresNotifications.ReadReminders, []);
+
+    /// <summary>A partition forgets its rows not in <paramref name="ids"/> (the ids of the whole configuration); the
+    /// notifier, the threads and reminders of the checks not in it.</summary>
     public void ForgetChecksExcept(IReadOnlyCollection<string> ids)
     {
+        if (IsNotifier)
+        {
+            Write(null, (connection, transaction) => PostgresNotifications.ForgetChecksExcept(connection, transaction, [.. ids]), 0);
+            return;
+        }
         var keep = ids.ToHashSet(StringComparer.Ordinal);
         lock (Gate)
         {
@@ -109,18 +188,19 @@ public sealed class PostgresStateStore : IStateStore
         // written stays unwritten: the partition's next holder resumes from what the database has.
     }
 
-    private void Flush() => Write(() => _unsaved.Count > 0 || _unqueued.Count > 0 || _retain is not null, (connection, transaction) =>
-    {
-        foreach (var check in _unsaved.Values) Upsert(connection, transaction, check);
-        foreach (var mail in _unqueued) PostgresOutbox.Insert(connection, transaction, mail, "queued", null);
-        if (_retain is { } retain)
-            PostgresSchema.Execute(connection, transaction, "DELETE FROM checks WHERE partition = @p AND NOT (id = ANY(@keep))",
-                ("p", Fence.Partition), ("keep", retain));
-        _unsaved.Clear();
-        _unqueued.Clear();
-        _retain = null;
-        return true;
-    }, false);
+    private IReadOnlyList<PendingNotification> Flush() => Write(() => _unsaved.Count > 0 || _unqueued.Count > 0 || _retain is not null,
+        (connection, transaction) =>
+        {
+            foreach (var check in _unsaved.Values) PostgresRows.Upsert(connection, transaction, check, Fence.Partition);
+            var queued = PostgresNotifications.Queue(connection, transaction, _unqueued);
+            if (_retain is { } retain)
+                PostgresSchema.Execute(connection, transaction, "DELETE FROM checks WHERE partition = @p AND NOT (id = ANY(@keep))",
+                    ("p", Fence.Partition), ("keep", retain));
+            _unsaved.Clear();
+            _unqueued.Clear();
+            _retain = null;
+            return queued;
+        }, []);
 
     /// <summary>Runs <paramref name="change"/> in one transaction under the fence, with the store's lock held. Returns
     /// <paramref name="unavailable"/> without running it when the fence was lost, the database fails, or a failure
@@ -164,37 +244,13 @@ public sealed class PostgresStateStore : IStateStore
         }
     }
 
+    private void Fenced(string why)
+    {
+        lock (Gate) _fenced = true;
+        _onInfo($"{Fence}: {why}; it restarts from the database");
+        _onFenced();
+    }
+
     /// <summary>Reads under the store's lock; <paramref name="unavailable"/> when the database fails (logged as a write).</summary>
     internal T Read<T>(Func<NpgsqlConnection, T> read, T unavailable) => Write(null, (connection, _) => read(connection), unavailable);
-
-    private void Upsert(NpgsqlConnection connection, NpgsqlTransaction transaction, StoredCheck check) =>
-        PostgresSchema.Execute(connection, transaction,
-            """
-            INSERT INTO checks (id, partition, status, since, consecutive_failures, last_message, error_since,
-                open_problem_message_id, incidents)
-            VALUES (@id, @p, @status, @since, @failures, @message, @errorSince, @problemId, @incidents)
-            ON CONFLICT (id) DO UPDATE SET partition = excluded.partition, status = excluded.status, since = excluded.since,
-                consecutive_failures = excluded.consecutive_failures, last_message = excluded.last_message,
-                error_since = excluded.error_since, open_problem_message_id = excluded.open_problem_message_id,
-                incidents = excluded.incidents
-            """,
-            ("id", check.Id), ("p", Fence.Partition), ("status", check.Status.ToString()), ("since", PostgresSchema.Time(check.Since)),
-            ("failures", check.ConsecutiveFailures), ("message", check.LastMessage),
-            ("errorSince", PostgresSchema.Time(check.ErrorSince)), ("problemId", check.OpenProblemMessageId),
-            ("incidents", check.Incidents));
-
-    private void LoadRows()
-    {
-        using var connection = _db.OpenConnection();
-        using var command = PostgresSchema.Command(connection, null,
-            """
-            SELECT id, status, since, consecutive_failures, last_message, error_since, open_problem_message_id, incidents
-            FROM checks WHERE partition = @p
-            """, ("p", Fence.Partition));
-        using var row = command.ExecuteReader();
-        while (row.Read())
-            _checks[row.GetString(0)] = new StoredCheck(row.GetString(0), PostgresSchema.ReadEnum<CheckStatus>(row, 1),
-                PostgresSchema.ReadTime(row, 2), row.GetInt32(3), row.GetString(4), PostgresSchema.ReadOptionalTime(row, 5),
-                PostgresSchema.ReadOptionalText(row, 6), row.GetInt32(7));
-    }
 }
