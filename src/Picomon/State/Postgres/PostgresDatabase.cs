@@ -12,11 +12,17 @@ public static class PostgresDatabase
     /// many as it runs partitions; three nodes then stay well under PostgreSQL's default of 100.</summary>
     private const int DefaultPoolSize = 24;
 
+    /// <summary>A transaction left open this long is ended by the server, its locks released: a node paused (SIGSTOP, a
+    /// frozen VM) in the middle of a fenced write would otherwise keep the partition's row locked, and no other node
+    /// could take the partition over. What it was writing is rolled back — it was stale anyway.</summary>
+    public static readonly TimeSpan IdleInTransaction = TimeSpan.FromSeconds(5);
+
     /// <exception cref="StateStoreException">The server cannot be reached, refuses the login, or holds a newer schema.</exception>
     public static NpgsqlDataSource Open(string connectionString)
     {
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         if (!connectionString.Contains("pool size", StringComparison.OrdinalIgnoreCase)) builder.MaxPoolSize = DefaultPoolSize;
+        builder.Options = $"{builder.Options} -c idle_in_transaction_session_timeout={(int)IdleInTransaction.TotalMilliseconds}".Trim();
         var where = $"PostgreSQL database {builder.Database ?? builder.Username ?? "(default)"} on {builder.Host}:{builder.Port}";
         var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
         try

@@ -30,13 +30,13 @@ public sealed class PostgresDeliveryOutbox : IDeliveryOutbox
         return letters;
     }, []);
 
-    public Delivery? Peek() => _store.Write(null, (connection, transaction) =>
+    public Delivery? Peek() => _store.Read(connection =>
     {
-        using var command = PostgresSchema.Command(connection, transaction,
+        using var command = PostgresSchema.Command(connection, null,
             $"SELECT {Columns} FROM deliveries WHERE channel = @c AND state = 'queued' ORDER BY seq LIMIT 1", ("c", _channel));
         using var row = command.ExecuteReader();
         return row.Read() ? Read(row) : null;
-    }, null);
+    }, null, claim: true);
 
     public void MarkSent(Delivery delivery) => _store.Write(null, (connection, transaction) => PostgresSchema.Execute(connection, transaction,
         "DELETE FROM deliveries WHERE channel = @c AND id = @id AND state = 'queued'", ("c", _channel), ("id", delivery.Id)), 0);

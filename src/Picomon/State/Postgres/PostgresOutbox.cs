@@ -37,13 +37,13 @@ public sealed class PostgresOutbox : IOutbox
     public void Enqueue(OutgoingMail mail) =>
         _store.Write(null, (connection, transaction) => Insert(connection, transaction, _channel, mail, "queued", null), 0);
 
-    public OutgoingMail? Peek() => _store.Write(null, (connection, transaction) =>
+    public OutgoingMail? Peek() => _store.Read(connection =>
     {
-        using var command = PostgresSchema.Command(connection, transaction,
+        using var command = PostgresSchema.Command(connection, null,
             $"SELECT {Columns} FROM outbox WHERE channel = @c AND state = 'queued' ORDER BY seq LIMIT 1", ("c", _channel));
         using var row = command.ExecuteReader();
         return row.Read() ? ReadMail(row) : null;
-    }, null);
+    }, null, claim: true);
 
     public void MarkSent(OutgoingMail mail) => _store.Write(null, (connection, transaction) =>
     {

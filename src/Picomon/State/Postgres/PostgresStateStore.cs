@@ -244,6 +244,10 @@ public sealed class PostgresStateStore : IStateStore
         }
     }
 
+    private bool HoldsEpoch(NpgsqlConnection connection) =>
+        PostgresSchema.Scalar(connection, null, "SELECT epoch FROM partitions WHERE partition = @p", ("p", Fence.Partition)) is long epoch
+        && epoch == Fence.Epoch;
+
     private void Fenced(string why)
     {
         lock (Gate) _fenced = true;
@@ -251,6 +255,43 @@ public sealed class PostgresStateStore : IStateStore
         _onFenced();
     }
 
-    /// <summary>Reads under the store's lock; <paramref name="unavailable"/> when the database fails (logged as a write).</summary>
-    internal T Read<T>(Func<NpgsqlConnection, T> read, T unavailable) => Write(null, (connection, _) => read(connection), unavailable);
+    /// <summary>Reads under the store's lock, without a transaction and without locking the fence's row (only writes
+    /// need that, against a take); <paramref name="unavailable"/> when the fence was lost or the database fails (logged
+    /// as a write). With <paramref name="claim"/> (a sender's look at the next message) the fence's epoch is compared
+    /// first: a holder taken over finds nothing.</summary>
+    internal T Read<T>(Func<NpgsqlConnection, T> read, T unavailable, bool claim = false)
+    {
+        var fenced = false;
+        try
+        {
+            lock (Gate)
+            {
+                if (_fenced || (_failing && _clock.GetUtcNow() < _retryAt)) return unavailable;
+                try
+                {
+                    using var connection = _db.OpenConnection();
+                    if (claim && !HoldsEpoch(connection))
+                    {
+                        _fenced = fenced = true;
+                        return unavailable;
+                    }
+                    var result = read(connection);
+                    if (_failing) _onInfo($"state database writable again ({Fence})");
+                    _failing = false;
+                    return result;
+                }
+                catch (Exception e) when (PostgresDatabase.IsDatabaseError(e))
+                {
+                    if (!_failing) _onError($"cannot write the state database ({Fence}): {PostgresDatabase.Describe(e)}; keeping the state in memory, will retry");
+                    _failing = true;
+                    _retryAt = _clock.GetUtcNow() + RetryDelay;
+                    return unavailable;
+                }
+            }
+        }
+        finally
+        {
+            if (fenced) _onFenced();
+        }
+    }
 }
