@@ -8,7 +8,7 @@ using static Picomon.Actors.StateAggregator;
 
 namespace Picomon.Actors;
 
-/// <summary>One check (SPEC §4): owns its schedule — one timer re-armed at each due time, due times
+/// <summary>One check (README "Behaviour worth knowing", Checks): owns its schedule — one timer re-armed at each due time, due times
 /// laid on a grid of scheduled starts so nothing drifts —, its consecutive-failure count and its state
 /// machine OK → Retrying → Error → OK. Runs its probe off the mailbox, never two at once, and tells the
 /// aggregator about every run and every transition. Its state survives a restart: it first asks the

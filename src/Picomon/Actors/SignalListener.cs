@@ -7,7 +7,7 @@ using Picomon.Mail;
 namespace Picomon.Actors;
 
 /// <summary>Turns <c>SIGUSR1</c> (relayed by the daemon's signal handler, which only <c>Tell</c>s) into the
-/// state dump of SPEC §6 on stdout followed by a run of every check. Signals arriving while a dump is being prepared are folded into
+/// state dump (README "Behaviour worth knowing", Signals) on stdout followed by a run of every check. Signals arriving while a dump is being prepared are folded into
 /// one more dump, so a storm of signals costs at most two dumps per round trip to the aggregator.</summary>
 public sealed class SignalListener : ReceiveActor
 {
