@@ -11,9 +11,9 @@ namespace Picomon.Actors;
 public sealed class Reporter : ReceiveActor, IWithTimers
 {
     /// <summary>A reload: new mail settings (interval, subject) and the new list of checks.</summary>
-    public sealed record UpdateSettings(EmailSettings Emails, IReadOnlyList<CheckDefinition> Checks);
+    public sealed record UpdateSettings(EmailSettings Emails, IReadOnlyList<CheckDefinition> Checks) : INoSerializationVerificationNeeded;
 
-    private sealed class ReportDue
+    private sealed class ReportDue : INoSerializationVerificationNeeded
     {
         public static readonly ReportDue Instance = new();
         private ReportDue() { }

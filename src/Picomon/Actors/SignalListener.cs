@@ -12,14 +12,14 @@ namespace Picomon.Actors;
 public sealed class SignalListener : ReceiveActor
 {
     /// <summary>What the SIGUSR1 handler tells.</summary>
-    public sealed class DumpRequested
+    public sealed class DumpRequested : INoSerializationVerificationNeeded
     {
         public static readonly DumpRequested Instance = new();
         private DumpRequested() { }
     }
 
     /// <summary>A reload changed the list of checks.</summary>
-    public sealed record UpdateChecks(IReadOnlyList<CheckDefinition> Checks);
+    public sealed record UpdateChecks(IReadOnlyList<CheckDefinition> Checks) : INoSerializationVerificationNeeded;
 
     private readonly IActorRef _aggregator;
     private readonly IActorRef _checks;

@@ -24,27 +24,27 @@ public sealed class StateAggregator : ReceiveActor
         DateTimeOffset StartedAt,
         TimeSpan Duration,
         CheckStatus Status,
-        int ConsecutiveFailures);
+        int ConsecutiveFailures) : INoSerializationVerificationNeeded;
 
     /// <summary>A check changed status: the state machine's <paramref name="Transition"/>, and the definition
     /// its notifications name (type, target).</summary>
-    public sealed record CheckChanged(CheckDefinition Check, CheckTransition Transition);
+    public sealed record CheckChanged(CheckDefinition Check, CheckTransition Transition) : INoSerializationVerificationNeeded;
 
     /// <summary>Asks for one check's last known state; the answer is a <see cref="CheckStatusReply"/>.</summary>
-    public sealed record GetCheckStatus(string Id);
+    public sealed record GetCheckStatus(string Id) : INoSerializationVerificationNeeded;
 
     /// <summary><see cref="State"/> is null when the check is unknown.</summary>
-    public sealed record CheckStatusReply(string Id, CheckState? State);
+    public sealed record CheckStatusReply(string Id, CheckState? State) : INoSerializationVerificationNeeded;
 
     /// <summary>Asks for the whole table; the answer is a <see cref="StateSnapshot"/>.</summary>
-    public sealed class GetSnapshot
+    public sealed class GetSnapshot : INoSerializationVerificationNeeded
     {
         public static readonly GetSnapshot Instance = new();
         private GetSnapshot() { }
     }
 
     /// <summary>A reload: forget the checks that left the configuration.</summary>
-    public sealed record Retain(IReadOnlyCollection<string> Ids);
+    public sealed record Retain(IReadOnlyCollection<string> Ids) : INoSerializationVerificationNeeded;
 
     /// <summary>Self-message: what the mailbox held before it is in the table; write it.</summary>
     private sealed class CommitDue

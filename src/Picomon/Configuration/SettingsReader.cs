@@ -13,7 +13,7 @@ internal static class SettingsReader
 {
     private static readonly string[] TopKeys =
         ["base-tick", "default-every", "default-error-every", "default-retry", "default-timeout",
-         "verb-level", "state-dir", "emails", "hosts", "checks", "notify", "http"];
+         "verb-level", "state-dir", "emails", "hosts", "checks", "notify", "http", "cluster"];
     private static readonly string[] EmailKeys =
         ["to", "addr-from", "smtp-host", "smtp-keepalive-timeout", "smtp-retry-timeout", "smtp-tls",
          "smtp-user", "smtp-password", "subject-tpl", "report", "watchdog-subject"];
@@ -48,7 +48,8 @@ internal static class SettingsReader
         var checks = CheckExpander.Expand(root["checks"], root.KeyPath("checks"), hosts, defaults, groups, errors);
         var notify = NotifyReader.Read(root.Section("notify"), notifyGiven, emails, checks, groups, errors);
         var http = HttpSettingsReader.Read(root.Section("http"), errors);
-        return new PicomonSettings(source, baseTick, level, stateDir, emails, hosts, checks, notify, akkaHocon, http);
+        var cluster = ClusterReader.Read(root.Section("cluster"), errors);
+        return new PicomonSettings(source, baseTick, level, stateDir, emails, hosts, checks, notify, akkaHocon, http) { Cluster = cluster };
     }
 
     private static LogLevel? LogLevelOf(HoconValue value, string path, ErrorList errors)

@@ -12,7 +12,7 @@ namespace Picomon.State;
 /// store's lock guards it.</summary>
 internal sealed class NotificationTables
 {
-    private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
+    internal static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
 
     private readonly SortedDictionary<long, Notification> _pending = [];
     // By incident, then channel: an OK closes its incident's threads on every channel at once.

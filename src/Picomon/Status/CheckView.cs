@@ -22,6 +22,8 @@ public enum CheckViewState
 /// <param name="ConsecutiveFailures">Failures in a row so far.</param>
 /// <param name="LastRun">When the last run started; null when none has finished yet.</param>
 /// <param name="LastDurationSeconds">How long the last run took.</param>
+/// <param name="Node">In a cluster only (absent from the JSON otherwise): the node running the check (<c>host:port</c>),
+/// empty while its partition moves between nodes.</param>
 public sealed record CheckView(
     string Id,
     CheckViewState State,
@@ -31,7 +33,8 @@ public sealed record CheckView(
     string Message,
     int ConsecutiveFailures,
     DateTimeOffset? LastRun,
-    double? LastDurationSeconds);
+    double? LastDurationSeconds,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Node = null);
 
 /// <summary>Every check (or those matching the patterns asked for), problems first, as of <paramref name="TakenAt"/>.</summary>
 public sealed record StatusReport(DateTimeOffset TakenAt, IReadOnlyList<CheckView> Checks)

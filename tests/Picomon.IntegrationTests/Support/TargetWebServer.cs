@@ -12,11 +12,12 @@ namespace Picomon.IntegrationTests.Support;
 
 /// <summary>An in-process Kestrel on 127.0.0.1:0 that the daemon polls: it records when each path was
 /// requested and what it answered. <c>/health</c> answers 200 or 503 as <see cref="Healthy"/> says,
-/// <c>/fail</c> always 503, any other path 200.</summary>
+/// <c>/fail</c> always 503, a path set down (<see cref="SetDown"/>) 503, any other path 200.</summary>
 public sealed class TargetWebServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, ConcurrentQueue<Hit>> _hits = new();
+    private readonly ConcurrentDictionary<string, bool> _down = new();
     private volatile bool _healthy = true;
 
     private TargetWebServer(WebApplication app) => _app = app;
@@ -51,6 +52,13 @@ public sealed class TargetWebServer : IAsyncDisposable
 
     public int Count(string path) => Hits(path).Count;
 
+    /// <summary>Makes <paramref name="path"/> answer 503 (down) or 200 from now on.</summary>
+    public void SetDown(string path, bool down)
+    {
+        if (down) _down[path] = true;
+        else _down.TryRemove(path, out _);
+    }
+
     /// <summary>Polls until <paramref name="path"/> was requested at least <paramref name="count"/> times.</summary>
     public Task WaitForHitsAsync(string path, int count, TimeSpan within) =>
         Poll.UntilAsync(() => Count(path) >= count, $"{count} request(s) to {path} (got {Count(path)})", within);
@@ -62,6 +70,7 @@ public sealed class TargetWebServer : IAsyncDisposable
         {
             "/health" => _healthy ? 200 : 503,
             "/fail" => 503,
+            _ when _down.ContainsKey(path) => 503,
             _ => 200,
         };
         _hits.GetOrAdd(path, _ => new ConcurrentQueue<Hit>()).Enqueue(new Hit(DateTime.UtcNow, status));
