@@ -120,6 +120,12 @@ public abstract class StateStoreContract
         Assert.Equal(StateDir.Mail(1).MessageId, reopened.AnnouncedBy("email", "http4/a#1"));
         Assert.Null(reopened.AnnouncedBy("ops", "http4/a#1"));
         Assert.Equal([reminder], reopened.LoadReminders());
+        // A reminder ended without its incident (the OK is on its way): the thread stays for the OK to answer.
+        var unscheduled = new NotificationChanges();
+        unscheduled.Unscheduled.Add("http4/a#1");
+        reopened.Commit(unscheduled);
+        Assert.Empty(reopened.LoadReminders());
+        Assert.Equal(StateDir.Mail(1).MessageId, reopened.AnnouncedBy("email", "http4/a#1"));
         var close = new NotificationChanges();
         close.Closed.Add("http4/a#1");
         reopened.Commit(close);

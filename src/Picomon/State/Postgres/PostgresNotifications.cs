@@ -58,6 +58,8 @@ internal static class PostgresNotifications
                 INSERT INTO reminders (incident, check_id, due) VALUES (@i, @check, @due)
                 ON CONFLICT (incident) DO UPDATE SET check_id = excluded.check_id, due = excluded.due
                 """, ("i", reminder.Incident), ("check", reminder.CheckId), ("due", PostgresSchema.Time(reminder.Due)));
+        if (changes.Unscheduled.Count > 0)
+            PostgresSchema.Execute(connection, transaction, "DELETE FROM reminders WHERE incident = ANY(@i)", ("i", changes.Unscheduled.ToArray()));
         if (changes.Closed.Count > 0)
         {
             var closed = changes.Closed.ToArray();
