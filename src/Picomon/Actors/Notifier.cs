@@ -42,7 +42,8 @@ public sealed class Notifier : ReceiveActor, IWithTimers
     public sealed record Flushed(int Unsent);
 
     private sealed class InboxDue { public static readonly InboxDue Instance = new(); }
-    private sealed record WindowDue(string Key);
+    /// <summary>The timer of the window of <paramref name="Key"/> that closes at <paramref name="Closes"/>.</summary>
+    private sealed record WindowDue(string Key, DateTimeOffset Closes);
     private sealed class RemindersDue { public static readonly RemindersDue Instance = new(); }
 
     private const string ReminderTimer = "reminders";
@@ -65,7 +66,7 @@ public sealed class Notifier : ReceiveActor, IWithTimers
         Apply(settings);
         Receive<Queued>(q => Enter(q.Notifications));
         Receive<InboxDue>(_ => ProcessInbox());
-        Receive<WindowDue>(_ => SendWindows(_windows.Due(Now)));
+        Receive<WindowDue>(OnWindowDue);
         Receive<RemindersDue>(_ => Remind());
         Receive<Reconfigure>(OnReconfigure);
         Receive<CloseWindows>(_ =>
@@ -120,8 +121,18 @@ public sealed class Notifier : ReceiveActor, IWithTimers
             var key = GroupOf(item.Notification.CheckId).Key;
             // After a restart, a window is as old as its first notification.
             var at = item.Notification.At < Now ? item.Notification.At : Now;
-            if (_windows.Add(key, item, at) is { } closes) At(closes, $"window {key}", new WindowDue(key));
+            if (_windows.Add(key, item, at) is { } closes) At(closes, $"window {key}", new WindowDue(key, closes));
         }
+    }
+
+    /// <summary>Closes the window whose timer fired, even when the wall clock reads a hair before its closing time (timers
+    /// run by the monotonic clock), with every other window due by now. A timer of a window already closed (its key
+    /// has a later window, or none) closes nothing of its own.</summary>
+    private void OnWindowDue(WindowDue due)
+    {
+        var keys = _windows.Due(Now);
+        if (_windows.ClosesAt(due.Key) == due.Closes && !keys.Contains(due.Key)) keys = [.. keys, due.Key];
+        SendWindows(keys);
     }
 
     /// <summary>Sends what the windows of <paramref name="keys"/> gathered, with what was received before they closed,

@@ -8,10 +8,14 @@ namespace Picomon.Tests.Support;
 /// <summary>Base of the actor specs: virtual time (TestScheduler) and DEBUG logs so EventFilter sees them. Waiting for
 /// a message, a log event or a condition stays in real time: its default limit is generous (30 s), so that a busy
 /// machine never fails a correct spec; only a failing spec waits it out.</summary>
-public abstract class ActorSpec(ITestOutputHelper output) : Akka.TestKit.Xunit2.TestKit(Hocon, output)
+/// <param name="scheduler">The scheduler's type: Akka's <see cref="TestScheduler"/> or a subclass of it.</param>
+public abstract class ActorSpec(ITestOutputHelper output, string scheduler = ActorSpec.VirtualTime)
+    : Akka.TestKit.Xunit2.TestKit(Hocon(scheduler), output)
 {
-    private const string Hocon = $"""
-        akka.scheduler.implementation = "Akka.TestKit.TestScheduler, Akka.TestKit"
+    private const string VirtualTime = "Akka.TestKit.TestScheduler, Akka.TestKit";
+
+    private static string Hocon(string scheduler) => $"""
+        akka.scheduler.implementation = "{scheduler}"
         akka.loglevel = DEBUG
         akka.test.single-expect-default = 30s
         {LeanMailbox.Hocon}
