@@ -58,13 +58,15 @@ public sealed class Notifier : ReceiveActor, IWithTimers
     private Dictionary<string, CheckDefinition> _checks = null!;
     private NotificationDispatch _dispatch = null!;
     private readonly GroupWindows _windows;
+    private long _loadedThrough; // the last pending notification read at start; the aggregator may also tell it
 
     public Notifier(PicomonSettings settings, IStateStore store, MailComposer composer, IChannelSenders senders)
     {
         (_settings, _store, _composer, _senders) = (settings, store, composer, new RunningSenders(senders));
         _windows = new GroupWindows(settings.Notify.GroupWait, settings.Notify.GroupInterval);
         Apply(settings);
-        Receive<Queued>(q => Enter(q.Notifications));
+        // What the aggregator committed before this actor started was read at start too: entered once.
+        Receive<Queued>(q => Enter([.. q.Notifications.Where(n => n.Seq > _loadedThrough)]));
         Receive<InboxDue>(_ => ProcessInbox());
         Receive<WindowDue>(OnWindowDue);
         Receive<RemindersDue>(_ => Remind());
@@ -92,7 +94,9 @@ public sealed class Notifier : ReceiveActor, IWithTimers
         _senders.Apply(Context, _settings);
         foreach (var reminder in _store.LoadReminders()) _reminders.Set(reminder);
         RemindOpenIncidents();
-        Enter(_store.LoadPending());
+        var pending = _store.LoadPending();
+        _loadedThrough = pending.Count > 0 ? pending.Max(p => p.Seq) : 0;
+        Enter(pending);
     }
 
     /// <summary>Pending notifications are sent together once the mailbox holds no more of them: a storm of transitions
