@@ -54,7 +54,6 @@ public sealed class NotifierClockSpecs(ITestOutputHelper output) : ActorSpec(out
         // Started (it reads what is pending at start) before anything is committed.
         await notifier.Ask<ActorIdentity>(new Identify(null), Wait);
         Problem(notifier, 1);
-        await SettledAsync(notifier);
         await AdvanceAsync(TimeSpan.FromSeconds(10), notifier);
         Problem(notifier, 2);
         await SettledAsync(notifier);
