@@ -82,6 +82,21 @@ public sealed class ChannelSenderSpecs : ActorSpec, IAsyncLifetime
     }
 
     [Fact]
+    public async Task Queued_messages_leave_back_to_back_in_order_without_any_timer()
+    {
+        var numbers = Enumerable.Range(1, 50).ToArray();
+        Queue("hook", numbers);
+
+        await StartAsync("hook", Webhook(_receiver.Port));
+
+        // Virtual time never moves: only the sender's own turns can send them all.
+        await _receiver.WaitForAcceptedAsync(numbers.Length, Wait);
+        await AwaitConditionAsync(() => Task.FromResult(_store.DeliveryOutbox("hook").Count == 0), Wait);
+        Assert.Equal(numbers, Accepted);
+        Assert.Equal(numbers.Length, _receiver.Requests.Count);
+    }
+
+    [Fact]
     public async Task A_refused_message_is_set_aside_with_an_error_and_the_next_one_goes_out()
     {
         _receiver.Answer = WebhookReceiver.Mode.BadRequest;

@@ -318,6 +318,22 @@ public sealed class NotifierSpecs(ITestOutputHelper output) : ActorSpec(output),
     }
 
     [Fact]
+    public async Task A_notification_committed_before_the_notifier_started_and_told_to_it_too_is_sent_once()
+    {
+        // The daemon starts the checks right after the notifier: a first run may be committed before the notifier
+        // reads what is pending, and its Queued arrives after.
+        var queued = _store.CommitTransitions([new StoredCheck(Check(1), CheckStatus.Error, Clock.Now, 1, "down", Clock.Now, 1)], [Problem(1)]);
+        var notifier = Sys.ActorOf(Notifier.Props(Settings(""), _store, ActorTestChecks.Composer, _senders), "notifier");
+        notifier.Tell(new Notifier.Queued(queued));
+        await notifier.Ask<ActorIdentity>(new Identify(null), Wait);
+        await notifier.Ask<ActorIdentity>(new Identify(null), Wait);
+
+        await _senders["ops"].ExpectMsgAsync<Mailer.Deliver>();
+        Assert.Equal(["[DOMAIN] Problem: CheckTCP4 on 192.0.2.1"], Mails("ops").Select(m => m.Subject));
+        Assert.Empty(_store.LoadPending());
+    }
+
+    [Fact]
     public async Task Closing_the_windows_sends_what_they_hold_now()
     {
         var notifier = await StartAsync(Settings("group-by = all, group-wait = 5m"));
