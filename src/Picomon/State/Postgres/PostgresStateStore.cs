@@ -225,15 +225,12 @@ public sealed class PostgresStateStore : IStateStore
                     }
                     var result = change(connection, transaction);
                     transaction.Commit();
-                    if (_failing) _onInfo($"state database writable again ({Fence})");
-                    _failing = false;
+                    Succeeded();
                     return result;
                 }
                 catch (Exception e) when (PostgresDatabase.IsDatabaseError(e))
                 {
-                    if (!_failing) _onError($"cannot write the state database ({Fence}): {PostgresDatabase.Describe(e)}; keeping the state in memory, will retry");
-                    _failing = true;
-                    _retryAt = _clock.GetUtcNow() + RetryDelay;
+                    Failed(e);
                     return unavailable;
                 }
             }
@@ -276,15 +273,12 @@ public sealed class PostgresStateStore : IStateStore
                         return unavailable;
                     }
                     var result = read(connection);
-                    if (_failing) _onInfo($"state database writable again ({Fence})");
-                    _failing = false;
+                    Succeeded();
                     return result;
                 }
                 catch (Exception e) when (PostgresDatabase.IsDatabaseError(e))
                 {
-                    if (!_failing) _onError($"cannot write the state database ({Fence}): {PostgresDatabase.Describe(e)}; keeping the state in memory, will retry");
-                    _failing = true;
-                    _retryAt = _clock.GetUtcNow() + RetryDelay;
+                    Failed(e);
                     return unavailable;
                 }
             }
@@ -293,5 +287,20 @@ public sealed class PostgresStateStore : IStateStore
         {
             if (fenced) _onFenced();
         }
+    }
+
+    // Called under the lock: the database answered again after failing.
+    private void Succeeded()
+    {
+        if (_failing) _onInfo($"state database writable again ({Fence})");
+        _failing = false;
+    }
+
+    // Called under the lock: said once, then retried after RetryDelay.
+    private void Failed(Exception e)
+    {
+        if (!_failing) _onError($"cannot write the state database ({Fence}): {PostgresDatabase.Describe(e)}; keeping the state in memory, will retry");
+        _failing = true;
+        _retryAt = _clock.GetUtcNow() + RetryDelay;
     }
 }
