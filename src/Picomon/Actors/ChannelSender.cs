@@ -28,7 +28,6 @@ public sealed class ChannelSender : ReceiveActor, IWithTimers
     public sealed record Flushed(int Unsent);
 
     private sealed record Attempted(Delivery Delivery, DeliveryOutcome Outcome);
-    private sealed record FlushDeadline(int Id);
     private sealed class RetryDue { public static readonly RetryDue Instance = new(); }
 
     private const string RetryTimer = "retry";
@@ -38,12 +37,11 @@ public sealed class ChannelSender : ReceiveActor, IWithTimers
     private readonly IDeliveryOutbox _outbox;
     private readonly NotificationCounters _counters;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Dictionary<int, IActorRef> _flushers = [];
+    private readonly FlushWaiters _flushers = new(unsent => new Flushed(unsent));
     private IDeliveryTransport _transport;
     private IDeliveryTransport? _retired;
     private TimeSpan _retryTimeout;
     private bool _busy, _waitingForRetry;
-    private int _nextFlushId;
 
     public ChannelSender(string channel, IDeliveryOutbox outbox, IDeliveryTransport transport, TimeSpan retryTimeout, NotificationCounters counters)
     {
@@ -54,7 +52,7 @@ public sealed class ChannelSender : ReceiveActor, IWithTimers
         Receive<RetryDue>(_ => { _waitingForRetry = false; Pump(); });
         Receive<Reconfigure>(OnReconfigure);
         Receive<Flush>(OnFlush);
-        Receive<FlushDeadline>(m => { if (_flushers.Remove(m.Id, out var who)) who.Tell(new Flushed(_outbox.Count)); });
+        Receive<FlushWaiters.Deadline>(m => _flushers.Expired(m, _outbox.Count));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -79,7 +77,7 @@ public sealed class ChannelSender : ReceiveActor, IWithTimers
         if (_busy || _waitingForRetry) return;
         if (_outbox.Peek() is not { } delivery)
         {
-            AnswerFlushers();
+            _flushers.Emptied(Timers);
             return;
         }
         _busy = true;
@@ -134,9 +132,7 @@ public sealed class ChannelSender : ReceiveActor, IWithTimers
             Sender.Tell(new Flushed(0));
             return;
         }
-        var id = _nextFlushId++;
-        _flushers[id] = Sender;
-        Timers.StartSingleTimer($"flush-{id}", new FlushDeadline(id), flush.Within);
+        _flushers.Wait(Sender, flush.Within, Timers);
         // Shutting down: try now rather than at the next retry.
         if (_waitingForRetry)
         {
@@ -146,13 +142,4 @@ public sealed class ChannelSender : ReceiveActor, IWithTimers
         Pump();
     }
 
-    private void AnswerFlushers()
-    {
-        foreach (var (id, who) in _flushers)
-        {
-            Timers.Cancel($"flush-{id}");
-            who.Tell(new Flushed(0));
-        }
-        _flushers.Clear();
-    }
 }

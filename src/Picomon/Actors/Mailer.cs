@@ -36,7 +36,6 @@ public sealed class Mailer : ReceiveActor, IWithTimers
 
     private sealed record Delivered(OutgoingMail Mail, bool Connected) : INoSerializationVerificationNeeded;
     private sealed record NotDelivered(OutgoingMail Mail, Exception Error) : INoSerializationVerificationNeeded;
-    private sealed record FlushDeadline(int Id) : INoSerializationVerificationNeeded;
     private sealed class RetryDue : INoSerializationVerificationNeeded { public static readonly RetryDue Instance = new(); }
     private sealed class IdleTimeout : INoSerializationVerificationNeeded { public static readonly IdleTimeout Instance = new(); }
     private sealed class Closed : INoSerializationVerificationNeeded { public static readonly Closed Instance = new(); }
@@ -50,10 +49,9 @@ public sealed class Mailer : ReceiveActor, IWithTimers
     private readonly string _channel;
     private readonly SmtpTransport _transport;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly Dictionary<int, IActorRef> _flushers = [];
+    private readonly FlushWaiters _flushers = new(unsent => new Flushed(unsent));
     private EmailSettings _settings;
     private bool _busy, _waitingForRetry;
-    private int _nextFlushId;
 
     public Mailer(EmailSettings settings, IOutbox outbox, NotificationCounters counters, string channel,
         RemoteCertificateValidationCallback? certificateValidation)
@@ -72,7 +70,7 @@ public sealed class Mailer : ReceiveActor, IWithTimers
         Receive<Deliver>(_ => Pump());
         Receive<UpdateSettings>(m => _settings = m.Settings);
         Receive<Flush>(OnFlush);
-        Receive<FlushDeadline>(m => { if (_flushers.Remove(m.Id, out var who)) who.Tell(new Flushed(_outbox.Count)); });
+        Receive<FlushWaiters.Deadline>(m => _flushers.Expired(m, _outbox.Count));
         Receive<Delivered>(OnDelivered);
         Receive<NotDelivered>(OnNotDelivered);
         Receive<RetryDue>(_ => { _waitingForRetry = false; Pump(); });
@@ -137,7 +135,7 @@ public sealed class Mailer : ReceiveActor, IWithTimers
         }
         if (_outbox.Peek() is not { } mail)
         {
-            AnswerFlushers();
+            _flushers.Emptied(Timers);
             if (_transport.IsConnected) Timers.StartSingleTimer(KeepaliveTimer, IdleTimeout.Instance, _settings.SmtpKeepaliveTimeout);
             return;
         }
@@ -183,9 +181,7 @@ public sealed class Mailer : ReceiveActor, IWithTimers
             Sender.Tell(new Flushed(0));
             return;
         }
-        var id = _nextFlushId++;
-        _flushers[id] = Sender;
-        Timers.StartSingleTimer($"flush-{id}", new FlushDeadline(id), m.Within);
+        _flushers.Wait(Sender, m.Within, Timers);
         // Shutting down: try now rather than at the next retry.
         if (_waitingForRetry)
         {
@@ -195,15 +191,6 @@ public sealed class Mailer : ReceiveActor, IWithTimers
         Pump();
     }
 
-    private void AnswerFlushers()
-    {
-        foreach (var (id, who) in _flushers)
-        {
-            Timers.Cancel($"flush-{id}");
-            who.Tell(new Flushed(0));
-        }
-        _flushers.Clear();
-    }
 
     private void OnIdle()
     {
