@@ -16,7 +16,7 @@ namespace Picomon.Actors;
 /// with its last known state, and gives immutable snapshots.</summary>
 public sealed class StateAggregator : ReceiveActor
 {
-    /// <summary>One probe run of a check, with the status it left the check in.</summary>
+    /// <summary>One probe run of a check, with the status and flap history it left the check in.</summary>
     public sealed record CheckRan(
         string Id,
         bool Success,
@@ -24,7 +24,8 @@ public sealed class StateAggregator : ReceiveActor
         DateTimeOffset StartedAt,
         TimeSpan Duration,
         CheckStatus Status,
-        int ConsecutiveFailures);
+        int ConsecutiveFailures,
+        FlapHistory Flap = default);
 
     /// <summary>A check changed status: the state machine's <paramref name="Transition"/>, and the definition
     /// its notifications name (type, target).</summary>
@@ -140,6 +141,7 @@ public sealed class StateAggregator : ReceiveActor
             LastMessage = run.Message,
             LastRun = run.StartedAt,
             LastDuration = run.Duration,
+            Flap = run.Flap,
         };
         _table[row.Id] = row;
         // A run that leaves an OK check OK costs no write.

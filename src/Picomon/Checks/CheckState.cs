@@ -8,6 +8,7 @@ namespace Picomon.Checks;
 /// recovery mail answers; null when no mail was sent for it.</param>
 /// <param name="Incidents">How many incidents the check has had: the number of the open one while in
 /// error, of the last one otherwise (0: none yet).</param>
+/// <param name="Flap">The check's flap detection: its last runs' changes and whether it is flapping.</param>
 public sealed record CheckState(
     string Id,
     CheckStatus Status,
@@ -18,7 +19,8 @@ public sealed record CheckState(
     DateTimeOffset? LastRun,
     TimeSpan? LastDuration,
     string? ProblemMessageId = null,
-    int Incidents = 0)
+    int Incidents = 0,
+    FlapHistory Flap = default)
 {
     /// <summary>A check not seen before, first reported in <paramref name="status"/> at <paramref name="since"/>.</summary>
     public static CheckState New(string id, CheckStatus status, DateTimeOffset since) =>

@@ -25,6 +25,7 @@ public static class ConfigSummary
             text.AppendLine($"  mail: to {string.Join(", ", emails.To)} from {emails.AddrFrom} via {emails.SmtpHost}:{emails.SmtpPort} (tls {emails.SmtpTls.ToString().ToLowerInvariant()}{auth})");
             text.AppendLine(emails.ReportEvery > TimeSpan.Zero ? $"  reports every {Format(emails.ReportEvery)}" : "  reports off");
         }
+        AlertQuality(settings, text);
         text.AppendLine($"  state: {settings.StateDir}");
         text.AppendLine(settings.Http switch
         {
@@ -34,6 +35,25 @@ public static class ConfigSummary
             { Listen: var listen } => $"  http: {listen}",
         });
         return text.ToString();
+    }
+
+    /// <summary>Dependencies, flap detection, ok-after and maintenance windows, each only when configured.</summary>
+    private static void AlertQuality(PicomonSettings settings, StringBuilder text)
+    {
+        if (settings.Dependencies.DependentCount > 0)
+            text.AppendLine($"  dependencies: {Plural(settings.Dependencies.DependentCount, "check")} with depends-on");
+        var flapping = settings.Checks.Count(c => c.Rules.FlapWindow > 0);
+        if (flapping > 0) text.AppendLine($"  flap detection: {Plural(flapping, "check")}");
+        var okAfter = settings.Checks.Count(c => c.Rules.OkAfter > 1);
+        if (okAfter > 0) text.AppendLine($"  ok-after above 1: {Plural(okAfter, "check")}");
+        foreach (var window in settings.Maintenance)
+        {
+            var matched = settings.Checks.Count(c => window.Matches(c.Id));
+            var when = window.Start is { } start
+                ? $"from {start:yyyy-MM-dd'T'HH:mm:sszzz}"
+                : $"cron '{window.Cron}' {window.Zone.Id}";
+            text.AppendLine($"  maintenance {window.Name}: {string.Join(", ", window.Checks.Patterns)} ({Plural(matched, "check")}), {when}, for {Format(window.Duration)}");
+        }
     }
 
     public static string Format(TimeSpan span) =>
