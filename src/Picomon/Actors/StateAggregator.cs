@@ -53,10 +53,35 @@ public sealed class StateAggregator : ReceiveActor
     /// <summary>A reload: forget the checks that left the configuration.</summary>
     public sealed record Retain(IReadOnlyCollection<string> Ids);
 
+    /// <summary>Silence <paramref name="Patterns"/> from now for <paramref name="For"/>; the answer is the new <see cref="Silence"/>.</summary>
+    public sealed record AddSilence(IReadOnlyList<string> Patterns, TimeSpan For, string Comment);
+
+    /// <summary>Asks for the active silences; the answer is a <see cref="SilenceList"/>.</summary>
+    public sealed class ListSilences
+    {
+        public static readonly ListSilences Instance = new();
+        private ListSilences() { }
+    }
+
+    public sealed record SilenceList(IReadOnlyList<Silence> Silences);
+
+    /// <summary>End silence <paramref name="Id"/> now; the answer is a <see cref="SilenceExpired"/>.</summary>
+    public sealed record ExpireSilence(string Id);
+
+    /// <summary><paramref name="Found"/> is false when no active silence had that id.</summary>
+    public sealed record SilenceExpired(string Id, bool Found);
+
+    /// <summary>Acknowledge the open incident of check <paramref name="CheckId"/>; the answer is an <see cref="Acknowledged"/>.</summary>
+    public sealed record Acknowledge(string CheckId, string Comment);
+
+    /// <summary>The acknowledgement, or why there is none (<paramref name="Refusal"/>).</summary>
+    public sealed record Acknowledged(Acknowledgement? Ack, string? Refusal);
+
     private readonly Dictionary<string, CheckState> _table = new(StringComparer.Ordinal);
     private readonly IStateStore _store;
     private readonly IActorRef? _mailer;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly HoldBook _holds;
     private Alerting? _alerting;
 
     /// <param name="store">Where rows and alert mails are kept; the table starts from the rows it remembers.</param>
@@ -67,6 +92,7 @@ public sealed class StateAggregator : ReceiveActor
         _store = store;
         _mailer = mailer;
         _alerting = alerting;
+        _holds = new HoldBook(store.Holds);
         foreach (var row in store.LoadChecks()) _table[row.Id] = row.ToCheckState();
         Receive<UpdateAlerting>(u => _alerting = u.Alerting);
         Receive<Retain>(OnRetain);
@@ -74,7 +100,13 @@ public sealed class StateAggregator : ReceiveActor
         Receive<CheckRan>(OnRan);
         Receive<GetCheckStatus>(q => Sender.Tell(new CheckStatusReply(q.Id, _table.GetValueOrDefault(q.Id))));
         Receive<GetSnapshot>(_ => Sender.Tell(TakeSnapshot()));
+        Receive<AddSilence>(a => Sender.Tell(_holds.AddSilence(a.Patterns, a.For, a.Comment, Now)));
+        Receive<ListSilences>(_ => Sender.Tell(new SilenceList(_holds.ActiveSilences(Now))));
+        Receive<ExpireSilence>(e => Sender.Tell(new SilenceExpired(e.Id, _holds.ExpireSilence(e.Id, Now))));
+        Receive<Acknowledge>(OnAcknowledge);
     }
+
+    private DateTimeOffset Now => Context.System.Scheduler.Now;
 
     public static Props Props(IStateStore store, IActorRef? mailer, Alerting? alerting) =>
         Akka.Actor.Props.Create(() => new StateAggregator(store, mailer, alerting));
@@ -93,6 +125,13 @@ public sealed class StateAggregator : ReceiveActor
         _store.ForgetChecksExcept(retain.Ids);
     }
 
+    private void OnAcknowledge(Acknowledge ack)
+    {
+        var (made, refusal) = _holds.Acknowledge(ack.CheckId, _table.GetValueOrDefault(ack.CheckId), ack.Comment, Now);
+        if (made is not null) _log.Info("{0}: acknowledged{1}", made.Incident, made.Comment.Length == 0 ? "" : $": {made.Comment}");
+        Sender.Tell(new Acknowledged(made, refusal));
+    }
+
     private void OnChanged(CheckChanged changed)
     {
         var (check, transition) = changed;
@@ -103,7 +142,11 @@ public sealed class StateAggregator : ReceiveActor
         var mails = Render(TransitionNotifications.For(check, transition, row));
         // The OK mail answers the Problem mail: its Message-ID is kept while the incident is open.
         if (transition.IsProblem) row = row with { ProblemMessageId = mails.FirstOrDefault(m => m.Kind == MailKind.Problem)?.MessageId };
-        else if (transition.IsRecovery) row = row with { ProblemMessageId = null };
+        else if (transition.IsRecovery)
+        {
+            row = row with { ProblemMessageId = null };
+            _holds.Closed(Incident.Id(row.Id, row.Incidents));
+        }
         _table[row.Id] = row;
         if (mails.Count == 0)
         {
@@ -157,5 +200,5 @@ public sealed class StateAggregator : ReceiveActor
     private static CheckState Durable(CheckState row) => row with { LastRun = null, LastDuration = null };
 
     private StateSnapshot TakeSnapshot() =>
-        new(Context.System.Scheduler.Now, _table.Values.OrderBy(r => r.Id, StringComparer.Ordinal).ToList());
+        new(Now, _table.Values.OrderBy(r => r.Id, StringComparer.Ordinal).ToList());
 }

@@ -146,6 +146,10 @@ public static class Daemon
             new StatusHandler(reader),
             new RunNowHandler(checks),
             new ReloadHandler(reloader),
+            new SilenceAddHandler(aggregator),
+            new SilenceListHandler(aggregator),
+            new SilenceExpireHandler(aggregator),
+            new AckHandler(aggregator),
         ], relays.Log);
 
         var shutdown = CoordinatedShutdown.Get(system);

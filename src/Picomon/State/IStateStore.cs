@@ -11,6 +11,9 @@ public interface IStateStore : IDisposable
     /// <summary>The outbox the Mailer sends from, with every mail that was queued or refused before.</summary>
     IOutbox Outbox { get; }
 
+    /// <summary>The silences and acknowledgements given at run time.</summary>
+    IHoldStore Holds { get; }
+
     /// <summary>Every check remembered, in id order.</summary>
     IReadOnlyList<StoredCheck> LoadChecks();
 

@@ -12,6 +12,8 @@ public sealed class MemoryStateStore : IStateStore
 
     public IOutbox Outbox => _outbox;
 
+    public IHoldStore Holds { get; } = new MemoryHoldStore();
+
     public IReadOnlyList<StoredCheck> LoadChecks()
     {
         lock (_gate) return _checks.Values.OrderBy(c => c.Id, StringComparer.Ordinal).ToList();

@@ -33,6 +33,7 @@ public sealed class SqliteStateStore : IStateStore
         DatabasePath = Path.Combine(stateDir, StateDatabase.FileName);
         LoadChecksFrom(connection);
         Outbox = new SqliteOutbox(this, connection);
+        Holds = new SqliteHoldStore(this, connection);
     }
 
     public string DatabasePath { get; }
@@ -41,6 +42,11 @@ public sealed class SqliteStateStore : IStateStore
     public SqliteOutbox Outbox { get; }
 
     IOutbox IStateStore.Outbox => Outbox;
+
+    /// <summary>The silences and acknowledgements.</summary>
+    internal SqliteHoldStore Holds { get; }
+
+    IHoldStore IStateStore.Holds => Holds;
 
     internal Lock Gate { get; } = new();
 
@@ -191,6 +197,7 @@ public sealed class SqliteStateStore : IStateStore
         StateSchema.Execute(transaction, "DELETE FROM checks");
         foreach (var check in _checks.Values) Insert(transaction, check);
         Outbox.RewriteAll(transaction);
+        Holds.RewriteAll(transaction);
     }
 
     private static void Insert(SqliteTransaction transaction, StoredCheck check) =>

@@ -7,7 +7,7 @@ namespace Picomon.State;
 /// and the small SQL helpers the store and the outbox share.</summary>
 internal static class StateSchema
 {
-    public const int Version = 2;
+    public const int Version = 3;
 
     /// <summary>Migrations by target version: entry <c>i</c> turns schema <c>i</c> into <c>i + 1</c>.</summary>
     private static readonly string[] Migrations =
@@ -45,6 +45,22 @@ internal static class StateSchema
         ALTER TABLE checks ADD COLUMN incidents INTEGER NOT NULL DEFAULT 0;
         UPDATE checks SET incidents = 1 WHERE status = 'Error';
         ALTER TABLE outbox ADD COLUMN incident TEXT;
+        """,
+        // Alert quality (SPEC §11): the operator's silences (patterns as a JSON list) and acknowledgements.
+        """
+        CREATE TABLE silences (
+            id TEXT PRIMARY KEY NOT NULL,
+            patterns TEXT NOT NULL,
+            created TEXT NOT NULL,
+            ends TEXT NOT NULL,
+            comment TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE acks (
+            incident TEXT PRIMARY KEY NOT NULL,
+            check_id TEXT NOT NULL,
+            at TEXT NOT NULL,
+            comment TEXT NOT NULL
+        ) WITHOUT ROWID;
         """,
     ];
 

@@ -127,6 +127,8 @@ public sealed class StateAggregatorPersistenceSpecs(ITestOutputHelper output) : 
 
         public IOutbox Outbox => Inner.Outbox;
 
+        public IHoldStore Holds => Inner.Holds;
+
         public List<StoredCheck> Saved { get { lock (_saved) return [.. _saved]; } }
 
         public List<(StoredCheck Check, IReadOnlyList<OutgoingMail> Mails)> Committed { get { lock (_saved) return [.. _committed]; } }

@@ -188,7 +188,7 @@ public sealed class StateStoreTests : IDisposable
 
         var error = Assert.Throws<StateStoreException>(() => _dir.Open());
 
-        Assert.Equal($"cannot open state database {_dir.DatabasePath}: written by a newer Picomon (schema version 99, this one knows 2)",
+        Assert.Equal($"cannot open state database {_dir.DatabasePath}: written by a newer Picomon (schema version 99, this one knows 3)",
             error.Message);
     }
 
