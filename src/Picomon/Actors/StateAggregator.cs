@@ -197,7 +197,8 @@ public sealed class StateAggregator : ReceiveActor
                 run.Id, run.Status, run.ConsecutiveFailures, run.Duration.TotalMilliseconds, run.Message);
     }
 
-    private static CheckState Durable(CheckState row) => row with { LastRun = null, LastDuration = null };
+    // The flap history is not stored (yet): a change of it alone costs no write.
+    private static CheckState Durable(CheckState row) => row with { LastRun = null, LastDuration = null, Flap = default };
 
     private StateSnapshot TakeSnapshot() =>
         new(Now, _table.Values.OrderBy(r => r.Id, StringComparer.Ordinal).ToList());
