@@ -197,7 +197,7 @@ public sealed class StateAggregator : ReceiveActor
                 run.Id, run.Status, run.ConsecutiveFailures, run.Duration.TotalMilliseconds, run.Message);
     }
 
-    // The flap history is not stored (yet): a change of it alone costs no write.
+    // The flap history is kept in memory only: a change of it alone costs no write.
     private static CheckState Durable(CheckState row) => row with { LastRun = null, LastDuration = null, Flap = default };
 
     private StateSnapshot TakeSnapshot() =>
