@@ -30,7 +30,7 @@ public static class DaemonChild
             """);
         using var system = ActorSystem.Create("picomon", akka);
         var load = new LoadStats();
-        var aggregator = system.ActorOf(StateAggregator.Props(new MemoryStateStore(), null, null), "state");
+        var aggregator = system.ActorOf(StateAggregator.Props(new MemoryStateStore(), null), "state");
         var checks = system.ActorOf(ChecksSupervisor.Props(settings.Checks, c => c.Type.CreateProbe(c.Options, App.Version),
             aggregator, settings.BaseTick, load), "checks");
         await checks.Ask<ActorIdentity>(new Identify(null), TimeSpan.FromMinutes(5));

@@ -27,6 +27,11 @@ public sealed class Listener : IDisposable
 
     public int Port { get; }
 
+    /// <summary>Connections accepted so far.</summary>
+    public int Accepted => Volatile.Read(ref _accepted);
+
+    private int _accepted;
+
     /// <summary>What <see cref="Mode.Reply"/> writes to each connection.</summary>
     public volatile string Reply = "ok\n";
 
@@ -45,6 +50,7 @@ public sealed class Listener : IDisposable
                 await Task.Delay(10); // EMFILE and the like: back off, keep serving
                 continue;
             }
+            Interlocked.Increment(ref _accepted);
             if (_mode == Mode.Hang)
             {
                 lock (_held) _held.Add(client);

@@ -10,13 +10,13 @@ if (args is ["daemon-child", var config, var warmup, var measure])
 if (args is ["idle-part", var level, var partDir])
     return await IdleParts.ChildAsync(level, partDir);
 
-// --only SECTION runs one of: startup, one, alert, hostile, idle, idle-parts, cpu, daemon, daemon-100k, http (to
+// --only SECTION runs one of: startup, one, alert, notify, hostile, idle, idle-parts, cpu, daemon, daemon-100k, http (to
 // re-measure a figure alone; daemon-100k is the two 100,000-check rows of daemon; cpu is the CPU per probe beside
 // Monit; http is the HTTP front end at 100,000 checks).
 var quick = args.Contains("--quick");
 var onlyAt = Array.IndexOf(args, "--only");
 var only = onlyAt >= 0 && onlyAt + 1 < args.Length ? args[onlyAt + 1] : null;
-string[] sections = ["startup", "one", "alert", "hostile", "idle", "idle-parts", "cpu", "daemon", "daemon-100k", "http"];
+string[] sections = ["startup", "one", "alert", "notify", "hostile", "idle", "idle-parts", "cpu", "daemon", "daemon-100k", "http"];
 if (args.Length != (quick ? 1 : 0) + (only is null ? 0 : 2) || (only is not null && !sections.Contains(only)))
 {
     Console.Error.WriteLine($"usage: Picomon.Benchmarks [--quick] [--only {string.Join('|', sections)}]");
@@ -41,6 +41,7 @@ try
         await binary.OneAsync(nginx, hanging, count, withHanging: true);
     }
     if (Runs("alert")) await new AlertLatency(picomon, dir, results, quick).RunAsync();
+    if (Runs("notify")) await new NotificationBenchmarks(picomon, dir, results, quick).RunAsync();
     if (Runs("hostile")) await new HostileTargets(picomon, dir, results, quick).RunAsync();
     if (Runs("idle"))
     {

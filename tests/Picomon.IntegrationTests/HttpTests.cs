@@ -133,6 +133,57 @@ public class HttpTests
     }
 
     [Fact]
+    public async Task Metrics_count_the_notifications_each_channel_delivered_failed_and_holds()
+    {
+        using var dir = new Workspace();
+        using var smtp = await SmtpServer.StartAsync();
+        await using var hook = await WebhookReceiver.StartAsync();
+        hook.Answer = WebhookReceiver.Mode.Unavailable;
+        using var closed = new TcpListener(IPAddress.Loopback, 0);
+        closed.Start();
+        var closedPort = ((IPEndPoint)closed.LocalEndpoint).Port;
+        closed.Stop();
+        using var picomon = await HttpDaemon.StartAsync(dir, $$"""
+            picomon {
+              base-tick = 1s, default-retry = 0
+              state-dir = "state"
+              emails { smtp-host = "127.0.0.1:{{smtp.Port}}", smtp-tls = none }
+              notify {
+                channels {
+                  ops  { type = mail, to = ["ops@example.org"] }
+                  hook { type = webhook, url = "http://127.0.0.1:{{hook.Port}}/hook" }
+                }
+                default-channels = [ops, hook]
+                retry-timeout = 1s
+              }
+              checks = [ { type = tcp4, hosts = ["127.0.0.1"], name = "closed", port = {{closedPort}} } ]
+              http { listen = "127.0.0.1:0" }
+            }
+            """, checks: 1);
+
+        // The webhook answers 503: its Problem waits in its outbox and each attempt counts as failed.
+        await smtp.WaitForMessagesAsync(1, Deadline);
+        await hook.WaitForRequestsAsync(2, Deadline);
+        var down = await PrometheusParser.ParseAsync(await picomon.GetUntilAsync("/metrics",
+            t => t.Contains("picomon_notifications_total{channel=\"ops\",kind=\"problem\"} 1"), "the mail counted"));
+        Assert.Contains("gauge picomon_notifications_queued{channel='hook'} 1.0", down);
+        Assert.Contains(down, s => s.StartsWith("counter picomon_notifications_failed_total{channel='hook'} ", StringComparison.Ordinal)
+                                   && s != "counter picomon_notifications_failed_total{channel='hook'} 0.0");
+        Assert.DoesNotContain(down, s => s.StartsWith("counter picomon_notifications_total{channel='hook'", StringComparison.Ordinal));
+
+        hook.Answer = WebhookReceiver.Mode.Ok;
+        await hook.WaitForAcceptedAsync(1, Deadline);
+        var up = await PrometheusParser.ParseAsync(await picomon.GetUntilAsync("/metrics",
+            t => t.Contains("picomon_notifications_total{channel=\"hook\",kind=\"problem\"} 1"), "the webhook delivery counted"));
+        Assert.Contains("gauge picomon_notifications_queued{channel='hook'} 0.0", up);
+        Assert.Contains("gauge picomon_notifications_queued{channel='ops'} 0.0", up);
+        Assert.Contains("counter picomon_notifications_total{channel='ops',kind='problem'} 1.0", up);
+
+        picomon.Process.Signal(Daemon.SigTerm);
+        Assert.Equal(0, await picomon.Process.WaitForExitAsync(Deadline));
+    }
+
+    [Fact]
     public async Task A_port_in_use_stops_the_daemon_at_start_with_one_line_and_exit_2()
     {
         using var dir = new Workspace();

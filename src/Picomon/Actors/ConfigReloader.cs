@@ -1,7 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
 using Picomon.Configuration;
-using Picomon.Mail;
 
 namespace Picomon.Actors;
 
@@ -9,8 +8,9 @@ namespace Picomon.Actors;
 /// and answers the latter with the outcome. The file is read and validated first: if it has
 /// any problem, every problem is logged and the running configuration stays exactly as it was. If it is
 /// valid, checks whose definition did not change keep their state and schedule, changed ones restart
-/// with their state, new ones start, removed ones stop and are forgotten, and mail settings apply to
-/// the next mail. <c>state-dir</c>, <c>verb-level</c>, <c>akka</c> and <c>http</c> changes need a restart.</summary>
+/// with their state, new ones start, removed ones stop and are forgotten, and mail and notification
+/// settings (channels, routes, grouping, reminders) apply to the next notification. <c>state-dir</c>, <c>verb-level</c>,
+/// <c>akka</c> and <c>http</c> changes need a restart.</summary>
 public sealed class ConfigReloader : ReceiveActor
 {
     /// <summary>Reload now; the sender gets a <see cref="ReloadOutcome"/>. <see cref="Origin"/> names the
@@ -40,30 +40,29 @@ public sealed class ConfigReloader : ReceiveActor
     public sealed record RunningChecks(IReadOnlyList<CheckDefinition> Checks);
 
     /// <summary>The actors a reload reconfigures.</summary>
-    public sealed record Targets(IActorRef Checks, IActorRef Aggregator, IActorRef Mailer, IActorRef Reporter, IActorRef Signals);
+    public sealed record Targets(IActorRef Checks, IActorRef Aggregator, IActorRef Notifier, IActorRef Mailer, IActorRef Reporter,
+        IActorRef Signals);
 
     private readonly Func<PicomonSettings> _load;
     private readonly Targets _targets;
-    private readonly MailComposer _composer;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     // Reloads waiting for the supervisor's counts, which it gives in the order it was told.
     private readonly Queue<(IActorRef Requester, IReadOnlyList<string> Warnings)> _applying = new();
     private PicomonSettings _current;
 
-    public ConfigReloader(Func<PicomonSettings> load, PicomonSettings current, Targets targets, MailComposer composer)
+    public ConfigReloader(Func<PicomonSettings> load, PicomonSettings current, Targets targets)
     {
         _load = load;
         _current = current;
         _targets = targets;
-        _composer = composer;
         Receive<ReloadRequested>(Reload);
         Receive<ChecksSupervisor.Reconfigured>(OnReconfigured);
         Receive<GetChecks>(_ => Sender.Tell(new RunningChecks(_current.Checks)));
     }
 
     /// <param name="load">Reads and validates the configuration file; throws <see cref="ConfigException"/>.</param>
-    public static Props Props(Func<PicomonSettings> load, PicomonSettings current, Targets targets, MailComposer composer) =>
-        Akka.Actor.Props.Create(() => new ConfigReloader(load, current, targets, composer));
+    public static Props Props(Func<PicomonSettings> load, PicomonSettings current, Targets targets) =>
+        Akka.Actor.Props.Create(() => new ConfigReloader(load, current, targets));
 
     /// <summary>The line logged once a reload has been applied (and told to <c>picomon reload</c>).</summary>
     public static string Summary(string source, ChecksSupervisor.Reconfigured r) =>
@@ -95,7 +94,7 @@ public sealed class ConfigReloader : ReceiveActor
         foreach (var warning in warnings) _log.Warning("{0}: {1}", request.Origin, warning);
         _applying.Enqueue((Sender, warnings));
         _targets.Aggregator.Tell(new StateAggregator.Retain(next.Checks.Select(c => c.Id).ToList()));
-        _targets.Aggregator.Tell(new StateAggregator.UpdateAlerting(new StateAggregator.Alerting(_composer, next.Emails)));
+        _targets.Notifier.Tell(new Notifier.Reconfigure(next));
         _targets.Mailer.Tell(new Mailer.UpdateSettings(next.Emails));
         _targets.Reporter.Tell(new Reporter.UpdateSettings(next.Emails, next.Checks));
         _targets.Signals.Tell(new SignalListener.UpdateChecks(next.Checks));

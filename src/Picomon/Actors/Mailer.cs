@@ -3,13 +3,16 @@ using Akka.Actor;
 using Akka.Event;
 using Picomon.Configuration;
 using Picomon.Mail;
+using Picomon.Metrics;
+using Picomon.Notifications;
 
 namespace Picomon.Actors;
 
-/// <summary>The only code that speaks SMTP (SPEC §7). Sends what the outbox holds (mails leave in order, one
-/// send at a time, off the actor thread; the aggregator adds alert mails through the state store), the one kept-alive connection (closed after <c>smtp-keepalive-timeout</c>
-/// idle), the retry timer after a failure (a mail is never dropped: it stays first in line and is
-/// retried every <c>smtp-retry-timeout</c>), and the dead-letter list for mails refused with a 5xx.</summary>
+/// <summary>The only code that speaks SMTP: one per mail channel. Sends what its outbox holds (mails leave in
+/// order, one send at a time, off the actor thread; the notifier adds alert mails through the state store), the one
+/// kept-alive connection (closed after <c>smtp-keepalive-timeout</c> idle), the retry timer after a failure (a mail is
+/// never dropped: it stays first in line and is retried every <c>smtp-retry-timeout</c>), and the dead-letter list for
+/// mails refused with a 5xx. It counts what it sent and what failed in its channel's <see cref="NotificationCounters"/>.</summary>
 public sealed class Mailer : ReceiveActor, IWithTimers
 {
     /// <summary>Queues a mail (a report, the stop mail) at the end of the outbox and sends it in its turn.</summary>
@@ -43,6 +46,8 @@ public sealed class Mailer : ReceiveActor, IWithTimers
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly IOutbox _outbox;
+    private readonly NotificationCounters _counters;
+    private readonly string _channel;
     private readonly SmtpTransport _transport;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Dictionary<int, IActorRef> _flushers = [];
@@ -50,10 +55,13 @@ public sealed class Mailer : ReceiveActor, IWithTimers
     private bool _busy, _waitingForRetry;
     private int _nextFlushId;
 
-    public Mailer(EmailSettings settings, IOutbox outbox, RemoteCertificateValidationCallback? certificateValidation)
+    public Mailer(EmailSettings settings, IOutbox outbox, NotificationCounters counters, string channel,
+        RemoteCertificateValidationCallback? certificateValidation)
     {
         _settings = settings;
         _outbox = outbox;
+        (_counters, _channel) = (counters, channel);
+        counters.Track(channel, () => outbox.Count);
         _transport = new SmtpTransport(certificateValidation);
 
         Receive<Send>(m =>
@@ -74,11 +82,20 @@ public sealed class Mailer : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(EmailSettings settings, IOutbox outbox) => Props(settings, outbox, null);
+    /// <summary>The mailer of the <c>email</c> channel: reports, the stopped mail, the implicit channel's alerts.</summary>
+    public static Props Props(EmailSettings settings, IOutbox outbox, NotificationCounters counters) =>
+        Props(settings, outbox, counters, NotifySettings.ImplicitChannel);
+
+    public static Props Props(EmailSettings settings, IOutbox outbox, NotificationCounters counters, string channel) =>
+        Props(settings, outbox, counters, channel, null);
 
     /// <summary>Tests pass a certificate check for their self-signed server; production validates normally.</summary>
-    internal static Props Props(EmailSettings settings, IOutbox outbox, RemoteCertificateValidationCallback? certificateValidation) =>
-        Akka.Actor.Props.Create(() => new Mailer(settings, outbox, certificateValidation));
+    internal static Props Props(EmailSettings settings, IOutbox outbox, NotificationCounters counters, string channel,
+        RemoteCertificateValidationCallback? certificateValidation) =>
+        Akka.Actor.Props.Create(() => new Mailer(settings, outbox, counters, channel, certificateValidation));
+
+    /// <summary>What <c>notifications_total</c> calls a mail of <paramref name="kind"/>.</summary>
+    public static string KindLabel(MailKind kind) => kind == MailKind.Recovery ? "ok" : kind.ToString().ToLowerInvariant();
 
     protected override void PreStart()
     {
@@ -135,13 +152,16 @@ public sealed class Mailer : ReceiveActor, IWithTimers
         _busy = false;
         if (m.Connected) _log.Debug("connected to SMTP server {0}:{1}", _settings.SmtpHost, _settings.SmtpPort);
         _outbox.MarkSent(m.Mail);
-        _log.Info("mail sent: {0}", m.Mail.Subject);
+        _counters.Sent(_channel, KindLabel(m.Mail.Kind));
+        if (_channel == NotifySettings.ImplicitChannel) _log.Info("mail sent: {0}", m.Mail.Subject);
+        else _log.Info("mail sent via {0}: {1}", _channel, m.Mail.Subject);
         Pump();
     }
 
     private void OnNotDelivered(NotDelivered m)
     {
         _busy = false;
+        _counters.Failed(_channel);
         var reason = SmtpTransport.Describe(m.Error);
         if (SmtpTransport.IsPermanent(m.Error))
         {

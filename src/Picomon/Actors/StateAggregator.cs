@@ -2,7 +2,6 @@ using Akka.Actor;
 using Akka.Event;
 using Picomon.Checks;
 using Picomon.Configuration;
-using Picomon.Mail;
 using Picomon.Notifications;
 using Picomon.State;
 
@@ -11,9 +10,10 @@ namespace Picomon.Actors;
 /// <summary>The single source of truth about checks: the state table (one <see cref="CheckState"/> per
 /// check that has reported), fed by every <see cref="CheckRan"/> and <see cref="CheckChanged"/>, and kept
 /// in the <see cref="IStateStore"/>. Logs transitions; turns each one into notifications
-/// (<see cref="TransitionNotifications"/>, the only place that decides them), renders them as mails and
-/// commits them with the check's new row in one write, then wakes the Mailer. Answers a restarting check
-/// with its last known state, and gives immutable snapshots.</summary>
+/// (<see cref="TransitionNotifications"/>, the only place that decides them) and commits them, pending, with the
+/// check's new row in one write, then hands them to the <see cref="Notifier"/>. The rows and notifications of
+/// what its mailbox holds are committed together (a storm of transitions is one write, not one each). Answers a
+/// restarting check with its last known state, and gives immutable snapshots.</summary>
 public sealed class StateAggregator : ReceiveActor
 {
     /// <summary>One probe run of a check, with the status and flap history it left the check in.</summary>
@@ -44,12 +44,6 @@ public sealed class StateAggregator : ReceiveActor
         private GetSnapshot() { }
     }
 
-    /// <summary>What alert mails need besides the notification: the composer and the mail settings.</summary>
-    public sealed record Alerting(MailComposer Composer, EmailSettings Emails);
-
-    /// <summary>New mail settings (a reload): they apply to the next mail.</summary>
-    public sealed record UpdateAlerting(Alerting Alerting);
-
     /// <summary>A reload: forget the checks that left the configuration.</summary>
     public sealed record Retain(IReadOnlyCollection<string> Ids);
 
@@ -77,24 +71,33 @@ public sealed class StateAggregator : ReceiveActor
     /// <summary>The acknowledgement, or why there is none (<paramref name="Refusal"/>).</summary>
     public sealed record Acknowledged(Acknowledgement? Ack, string? Refusal);
 
+    /// <summary>Self-message: what the mailbox held before it is in the table; write it.</summary>
+    private sealed class CommitDue
+    {
+        public static readonly CommitDue Instance = new();
+        private CommitDue() { }
+    }
+
     private readonly Dictionary<string, CheckState> _table = new(StringComparer.Ordinal);
     private readonly IStateStore _store;
-    private readonly IActorRef? _mailer;
+    private readonly IActorRef? _notifier;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly HoldBook _holds;
-    private Alerting? _alerting;
+    // Rows and notifications waiting for the CommitDue posted when the first of them came.
+    private readonly Dictionary<string, StoredCheck> _unsaved = new(StringComparer.Ordinal);
+    private readonly List<Notification> _unsent = [];
+    private bool _commitDue;
 
-    /// <param name="store">Where rows and alert mails are kept; the table starts from the rows it remembers.</param>
-    /// <param name="mailer">Told <see cref="Mailer.Deliver"/> once a transition's mails are in the outbox; with it or
-    /// <paramref name="alerting"/> null, transitions are only logged and saved.</param>
-    public StateAggregator(IStateStore store, IActorRef? mailer, Alerting? alerting)
+    /// <param name="store">Where rows and pending notifications are kept; the table starts from the rows it remembers.</param>
+    /// <param name="notifier">Told <see cref="Notifier.Queued"/> once notifications are committed; without it,
+    /// transitions are only logged and saved.</param>
+    public StateAggregator(IStateStore store, IActorRef? notifier)
     {
         _store = store;
-        _mailer = mailer;
-        _alerting = alerting;
+        _notifier = notifier;
         _holds = new HoldBook(store.Holds);
         foreach (var row in store.LoadChecks()) _table[row.Id] = row.ToCheckState();
-        Receive<UpdateAlerting>(u => _alerting = u.Alerting);
+        Receive<CommitDue>(_ => Commit());
         Receive<Retain>(OnRetain);
         Receive<CheckChanged>(OnChanged);
         Receive<CheckRan>(OnRan);
@@ -106,10 +109,10 @@ public sealed class StateAggregator : ReceiveActor
         Receive<Acknowledge>(OnAcknowledge);
     }
 
-    private DateTimeOffset Now => Context.System.Scheduler.Now;
+    public static Props Props(IStateStore store, IActorRef? notifier) =>
+        Akka.Actor.Props.Create(() => new StateAggregator(store, notifier));
 
-    public static Props Props(IStateStore store, IActorRef? mailer, Alerting? alerting) =>
-        Akka.Actor.Props.Create(() => new StateAggregator(store, mailer, alerting));
+    private DateTimeOffset Now => Context.System.Scheduler.Now;
 
     /// <summary>An elapsed time as H:MM:SS, whole seconds (hours are not wrapped at 24).</summary>
     public static string FormatElapsed(TimeSpan elapsed)
@@ -122,6 +125,7 @@ public sealed class StateAggregator : ReceiveActor
     {
         var keep = retain.Ids.ToHashSet(StringComparer.Ordinal);
         foreach (var id in _table.Keys.Where(id => !keep.Contains(id)).ToList()) _table.Remove(id);
+        foreach (var id in _unsaved.Keys.Where(id => !keep.Contains(id)).ToList()) _unsaved.Remove(id);
         _store.ForgetChecksExcept(retain.Ids);
     }
 
@@ -139,27 +143,29 @@ public sealed class StateAggregator : ReceiveActor
         var known = _table.TryGetValue(transition.CheckId, out var before);
         before ??= CheckState.New(transition.CheckId, transition.From, transition.At);
         var row = before.After(transition);
-        var mails = Render(TransitionNotifications.For(check, transition, row));
-        // The OK mail answers the Problem mail: its Message-ID is kept while the incident is open.
-        if (transition.IsProblem) row = row with { ProblemMessageId = mails.FirstOrDefault(m => m.Kind == MailKind.Problem)?.MessageId };
-        else if (transition.IsRecovery)
-        {
-            row = row with { ProblemMessageId = null };
-            _holds.Closed(Incident.Id(row.Id, row.Incidents));
-        }
+        if (transition.IsRecovery) _holds.Closed(Incident.Id(row.Id, row.Incidents));
         _table[row.Id] = row;
-        if (mails.Count == 0)
-        {
-            if (!known || Durable(before) != Durable(row)) _store.SaveCheck(StoredCheck.From(row));
-            return;
-        }
-        // One write: after a crash, the row that says "Problem sent" and the mail are both there, or neither.
-        _store.CommitTransition(StoredCheck.From(row), mails);
-        _mailer!.Tell(Mailer.Deliver.Instance);
+        var notifications = TransitionNotifications.For(check, transition, row);
+        if (_notifier is not null) _unsent.AddRange(notifications);
+        if (!known || Durable(before) != Durable(row) || notifications.Count > 0) Save(row);
     }
 
-    private IReadOnlyList<OutgoingMail> Render(IReadOnlyList<Notification> notifications) =>
-        _mailer is null || _alerting is not { } a ? [] : notifications.Select(n => a.Composer.Render(a.Emails, n)).ToList();
+    private void Save(CheckState row)
+    {
+        if (!_commitDue) Self.Tell(CommitDue.Instance);
+        _commitDue = true;
+        _unsaved[row.Id] = StoredCheck.From(row);
+    }
+
+    /// <summary>One write: after a crash, a check is in error with its Problem pending, or neither is.</summary>
+    private void Commit()
+    {
+        _commitDue = false;
+        var pending = _store.CommitTransitions(_unsaved.Values.ToList(), _unsent);
+        _unsaved.Clear();
+        _unsent.Clear();
+        if (pending.Count > 0) _notifier!.Tell(new Notifier.Queued(pending));
+    }
 
     private void Log(CheckTransition transition)
     {
@@ -188,7 +194,7 @@ public sealed class StateAggregator : ReceiveActor
         };
         _table[row.Id] = row;
         // A run that leaves an OK check OK costs no write.
-        if (!known || Durable(before) != Durable(row)) _store.SaveCheck(StoredCheck.From(row));
+        if (!known || Durable(before) != Durable(row)) Save(row);
 
         if (run.Success)
             _log.Debug("{0}: OK in {1:0} ms", run.Id, run.Duration.TotalMilliseconds);

@@ -4,8 +4,6 @@ namespace Picomon.Checks;
 /// <param name="Since">When the check entered <see cref="Status"/>.</param>
 /// <param name="LastMessage">The message of the last run (a failure message, or empty after a success).</param>
 /// <param name="ErrorSince">When the current error began; null unless <see cref="Status"/> is Error.</param>
-/// <param name="ProblemMessageId">The Message-ID of the Problem mail of the current error, which the
-/// recovery mail answers; null when no mail was sent for it.</param>
 /// <param name="Incidents">How many incidents the check has had: the number of the open one while in
 /// error, of the last one otherwise (0: none yet).</param>
 /// <param name="Flap">The check's flap detection: its last runs' changes and whether it is flapping.</param>
@@ -18,7 +16,6 @@ public sealed record CheckState(
     DateTimeOffset? ErrorSince,
     DateTimeOffset? LastRun,
     TimeSpan? LastDuration,
-    string? ProblemMessageId = null,
     int Incidents = 0,
     FlapHistory Flap = default)
 {
@@ -27,7 +24,7 @@ public sealed record CheckState(
         new(id, status, since, 0, "", status == CheckStatus.Error ? since : null, null, null);
 
     /// <summary>The row once <paramref name="transition"/> happened: its new status since the transition, and
-    /// a new incident when it enters error. The Problem mail's Message-ID is left to the caller.</summary>
+    /// a new incident when it enters error.</summary>
     public CheckState After(CheckTransition transition) => this with
     {
         Status = transition.To,

@@ -25,6 +25,7 @@ public static class ConfigSummary
             text.AppendLine($"  mail: to {string.Join(", ", emails.To)} from {emails.AddrFrom} via {emails.SmtpHost}:{emails.SmtpPort} (tls {emails.SmtpTls.ToString().ToLowerInvariant()}{auth})");
             text.AppendLine(emails.ReportEvery > TimeSpan.Zero ? $"  reports every {Format(emails.ReportEvery)}" : "  reports off");
         }
+        if (settings.Notify.Configured) AppendNotify(text, settings);
         AlertQuality(settings, text);
         text.AppendLine($"  state: {settings.StateDir}");
         text.AppendLine(settings.Http switch
@@ -54,6 +55,27 @@ public static class ConfigSummary
                 : $"cron '{window.Cron}' {window.Zone.Id}";
             text.AppendLine($"  maintenance {window.Name}: {string.Join(", ", window.Checks.Patterns)} ({Plural(matched, "check")}), {when}, for {Format(window.Duration)}");
         }
+    }
+
+    /// <summary>How notifications are grouped and repeated, then each channel and the checks that use it (only
+    /// with a notify block: without one, the summary is what it always was).</summary>
+    private static void AppendNotify(StringBuilder text, PicomonSettings settings)
+    {
+        var notify = settings.Notify;
+        var grouping = notify.GroupWait > TimeSpan.Zero
+            ? $"grouped by {notify.GroupBy.ToString().ToLowerInvariant()} (wait {Format(notify.GroupWait)}, interval {Format(notify.GroupInterval)})"
+            : "each sent at once";
+        var reminders = notify.RepeatInterval > TimeSpan.Zero ? $"reminders every {Format(notify.RepeatInterval)}" : "no reminders";
+        text.AppendLine($"  notifications: {grouping}, {reminders}, retries every {Format(notify.RetryTimeout)}");
+        foreach (var channel in notify.Channels)
+        {
+            var users = settings.Checks.Select(c => c.Id).Where(id => notify.ChannelsOf(id).Contains(channel.Name)).ToList();
+            var listed = users.Count == 0 ? "no check"
+                : $"{Plural(users.Count, "check")}: {string.Join(", ", users.Take(5))}{(users.Count > 5 ? $" and {users.Count - 5} more" : "")}";
+            text.AppendLine($"  channel {channel.Name}: {channel.Describe()}, used by {listed}");
+        }
+        var silent = settings.Checks.Count(c => notify.ChannelsOf(c.Id).Count == 0);
+        if (silent > 0) text.AppendLine($"  {Plural(silent, "check")} with no channel (transitions only logged)");
     }
 
     public static string Format(TimeSpan span) =>

@@ -16,6 +16,7 @@ using Picomon.Control;
 using Picomon.Http;
 using Picomon.Logging;
 using Picomon.Mail;
+using Picomon.Notifications;
 using Picomon.State;
 using Picomon.Status;
 using Picomon.Scheduling;
@@ -24,7 +25,7 @@ using AkkaLogLevel = Akka.Event.LogLevel;
 namespace Picomon.Cli;
 
 /// <summary>The long-running daemon: the actor system in the .NET generic host (Akka.Hosting),
-/// logging in the SPEC §9 format, SIGTERM/SIGINT through CoordinatedShutdown (exit 0).</summary>
+/// logging one line per event (<c>DATE TIME,ms LEVEL: message</c>), SIGTERM/SIGINT through CoordinatedShutdown (exit 0).</summary>
 public static class Daemon
 {
     public static async Task<int> RunAsync(PicomonSettings settings, bool debug)
@@ -127,9 +128,10 @@ public static class Daemon
     private static void StartActors(ActorSystem system, PicomonSettings settings, IStateStore store, Relays relays)
     {
         var composer = new MailComposer(ConfigLoader.Fqdn.Value);
-        var mailer = system.ActorOf(Mailer.Props(settings.Emails, store.Outbox), "mailer");
-        var aggregator = system.ActorOf(
-            StateAggregator.Props(store, mailer, new StateAggregator.Alerting(composer, settings.Emails)), "state");
+        var counters = relays.Operations.Notifications;
+        var mailer = system.ActorOf(Mailer.Props(settings.Emails, store.Outbox, counters), "mailer");
+        var notifier = system.ActorOf(Notifier.Props(settings, store, composer, new ChannelSenders(store, counters, mailer)), "notifier");
+        var aggregator = system.ActorOf(StateAggregator.Props(store, notifier), "state");
         var load = new LoadStats();
         var checks = system.ActorOf(ChecksSupervisor.Props(settings.Checks,
             relays.Operations.Probe(c => c.Type.CreateProbe(c.Options, App.Version)), aggregator, settings.BaseTick, load), "checks");
@@ -137,7 +139,7 @@ public static class Daemon
         var signals = system.ActorOf(SignalListener.Props(aggregator, checks, settings.Checks, Console.Out), "signals");
         // The embedded default has no file to re-read: SIGHUP then reloads the same embedded text.
         var reloader = system.ActorOf(ConfigReloader.Props(() => ConfigLoader.Load(settings.Source == ConfigLoader.EmbeddedSource ? null : settings.Source),
-            settings, new ConfigReloader.Targets(checks, aggregator, mailer, reporter, signals), composer), "reloader");
+            settings, new ConfigReloader.Targets(checks, aggregator, notifier, mailer, reporter, signals)), "reloader");
         relays.Signals.Attach(() => signals.Tell(SignalListener.DumpRequested.Instance), () => reloader.Tell(ConfigReloader.ReloadRequested.Instance));
         var reader = new StatusReader(reloader, aggregator);
         relays.Operations.Start(system, checks, reader, load);
@@ -160,19 +162,23 @@ public static class Daemon
             await relays.Control.DisposeAsync();
             return Done.Instance;
         });
-        // SPEC §7: stop starting new runs and let running ones finish or time out before the system goes.
+        // A graceful stop: stop starting new runs and let running ones finish or time out before the system goes.
         shutdown.AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "stop-checks", async () =>
         {
             await checks.Ask<ChecksSupervisor.ChecksStopped>(ChecksSupervisor.StopChecks.Instance, LongestRun(settings) + TimeSpan.FromSeconds(5));
             return Done.Instance;
         });
-        // Then the stopped mail, and up to 10 s to deliver what is queued.
+        // Then what the grouping windows hold, the stopped mail, and up to 10 s to deliver what is queued, on every channel.
         shutdown.AddTask(CoordinatedShutdown.PhaseServiceStop, "stopped-mail", async () =>
         {
+            await notifier.Ask<Notifier.WindowsClosed>(Notifier.CloseWindows.Instance, FlushTime);
             mailer.Tell(new Mailer.Send(composer.Stopped(settings.Emails, App.Ok, system.Scheduler.Now)));
-            var flushed = await mailer.Ask<Mailer.Flushed>(new Mailer.Flush(FlushTime), FlushTime + TimeSpan.FromSeconds(2));
-            if (flushed.Unsent > 0)
-                system.Log.Warning("{0} mail(s) could not be delivered before exit", flushed.Unsent);
+            var mails = mailer.Ask<Mailer.Flushed>(new Mailer.Flush(FlushTime), FlushTime + TimeSpan.FromSeconds(2));
+            var channels = notifier.Ask<Notifier.Flushed>(new Notifier.Flush(FlushTime), FlushTime + TimeSpan.FromSeconds(4));
+            if ((await mails).Unsent is > 0 and var unsentMails)
+                system.Log.Warning("{0} mail(s) could not be delivered before exit", unsentMails);
+            if ((await channels).Unsent is > 0 and var unsent)
+                system.Log.Warning("{0} notification(s) could not be delivered before exit", unsent);
             return Done.Instance;
         });
     }

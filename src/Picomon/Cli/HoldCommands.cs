@@ -6,7 +6,7 @@ using Picomon.Control;
 
 namespace Picomon.Cli;
 
-/// <summary><c>picomon silence add|list|expire</c> and <c>picomon ack</c> (SPEC §1, §11): they change what the running
+/// <summary><c>picomon silence add|list|expire</c> and <c>picomon ack</c>: they change what the running
 /// daemon holds, through its control socket, and exit as <see cref="ControlCommands"/> do (1 when the silence or the
 /// open incident named does not exist).</summary>
 public static class HoldCommands

@@ -9,15 +9,15 @@ namespace Picomon.Configuration;
 internal static class CheckExpander
 {
     private static readonly string[] CommonKeys =
-        ["type", "hosts", "zones", "every", "error-every", "retry", "timeout", "target-name", "name", "depends-on",
+        ["type", "hosts", "zones", "every", "error-every", "retry", "timeout", "target-name", "name", "channels", "depends-on",
          .. AlertRulesReader.GroupKeys];
 
     /// <summary>Every key a check group may have: the common ones, then each type's options.</summary>
     private static readonly List<string> Known =
         CommonKeys.Concat(CheckTypes.All.SelectMany(t => t.OptionNames)).Distinct().ToList();
 
-    /// <param name="groups">Receives, for each check, the group it comes from (its <c>depends-on</c> is resolved
-    /// once every check is known).</param>
+    /// <param name="groups">Receives, for each check, the group it comes from (its <c>channels</c> are read with
+    /// the notify settings, its <c>depends-on</c> resolved once every check is known).</param>
     public static IReadOnlyList<CheckDefinition> Expand(HoconValue? checks, string path,
         IReadOnlyDictionary<string, HostSettings> hosts, CheckDefaults defaults, IDictionary<string, CheckGroup> groups, ErrorList errors)
     {

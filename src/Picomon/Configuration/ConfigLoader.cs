@@ -27,7 +27,8 @@ public static class ConfigLoader
         var akka = errors.Object(user["akka"], "akka") is { } akkaBlock
             ? HoconRenderer.Render(new HoconObject(akkaBlock.Location, [new("akka", akkaBlock)]))
             : null;
-        var settings = SettingsReader.Read(merged, reference, path ?? EmbeddedSource, akka, Fqdn.Value, errors);
+        var settings = SettingsReader.Read(merged, reference, picomon["notify"] is not null, path ?? EmbeddedSource, akka,
+            Fqdn.Value, errors);
         if (errors.Errors.Count > 0)
             throw new ConfigException(errors.Errors.OrderBy(e => e.Location.File, StringComparer.Ordinal).ThenBy(e => e.Location.Line).ToList());
         return settings;

@@ -6,6 +6,7 @@ namespace Picomon.Configuration;
 
 /// <summary>The whole validated configuration, read once. Immutable.</summary>
 /// <param name="Source">The file it came from ("embedded default" for the compiled-in one).</param>
+/// <param name="Notify">Channels, routes, grouping and reminders.</param>
 /// <param name="AkkaHocon">The file's <c>akka { }</c> block rendered back to HOCON, or null.</param>
 /// <param name="Dependencies">Each check's parents (<c>depends-on</c>), resolved to ids, without a cycle.</param>
 /// <param name="Maintenance">The maintenance windows (<c>picomon.maintenance</c>).</param>
@@ -17,6 +18,7 @@ public sealed record PicomonSettings(
     EmailSettings Emails,
     IReadOnlyDictionary<string, HostSettings> Hosts,
     IReadOnlyList<CheckDefinition> Checks,
+    NotifySettings Notify,
     string? AkkaHocon,
     HttpSettings Http,
     DependencyGraph Dependencies,

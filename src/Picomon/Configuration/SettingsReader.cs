@@ -14,7 +14,7 @@ internal static class SettingsReader
 {
     private static readonly string[] TopKeys =
         ["base-tick", "default-every", "default-error-every", "default-retry", "default-timeout",
-         "verb-level", "state-dir", "emails", "hosts", "checks", "http", "default-ok-after", "default-flap-window",
+         "verb-level", "state-dir", "emails", "hosts", "checks", "notify", "http", "default-ok-after", "default-flap-window",
          "default-flap-high", "default-flap-low", "maintenance"];
     private static readonly string[] EmailKeys =
         ["to", "addr-from", "smtp-host", "smtp-keepalive-timeout", "smtp-retry-timeout", "smtp-tls",
@@ -30,8 +30,9 @@ internal static class SettingsReader
 
     /// <param name="picomon">The operator's <c>picomon</c> block merged over <paramref name="reference"/>.</param>
     /// <param name="reference">reference.conf's <c>picomon</c> block: every key, with its default.</param>
-    public static PicomonSettings Read(
-        HoconObject picomon, HoconObject reference, string source, string? akkaHocon, string fqdn, ErrorList errors)
+    /// <param name="notifyGiven">The operator's <c>picomon</c> block has a <c>notify</c> block.</param>
+    public static PicomonSettings Read(HoconObject picomon, HoconObject reference, bool notifyGiven, string source,
+        string? akkaHocon, string fqdn, ErrorList errors)
     {
         var root = new SettingsSection(picomon, reference, "picomon", errors);
         errors.RejectUnknownKeys(picomon, root.Path, TopKeys);
@@ -49,10 +50,12 @@ internal static class SettingsReader
             AlertRulesReader.ReadDefaults(root, errors));
         var groups = new Dictionary<string, CheckGroup>(StringComparer.Ordinal);
         var checks = CheckExpander.Expand(root["checks"], root.KeyPath("checks"), hosts, defaults, groups, errors);
+        var notify = NotifyReader.Read(root.Section("notify"), notifyGiven, emails, checks, groups, errors);
         var dependencies = DependencyReader.Read(checks, groups, hostDependencies, errors);
         var maintenance = MaintenanceReader.Read(root["maintenance"], root.KeyPath("maintenance"), errors);
         var http = HttpSettingsReader.Read(root.Section("http"), errors);
-        return new PicomonSettings(source, baseTick, level, stateDir, emails, hosts, checks, akkaHocon, http, dependencies, maintenance);
+        return new PicomonSettings(source, baseTick, level, stateDir, emails, hosts, checks, notify, akkaHocon, http,
+            dependencies, maintenance);
     }
 
     private static LogLevel? LogLevelOf(HoconValue value, string path, ErrorList errors)
@@ -93,7 +96,7 @@ internal static class SettingsReader
 
     private static string? Text(HoconValue value, string path, ErrorList errors) => errors.Text(value, path);
 
-    private static IReadOnlyList<string>? MailAddresses(HoconValue value, string path, ErrorList errors)
+    internal static IReadOnlyList<string>? MailAddresses(HoconValue value, string path, ErrorList errors)
     {
         var list = errors.TextList(value, path);
         foreach (var address in (list ?? []).Where(a => !MailAddress.TryCreate(a, out _)))

@@ -5,15 +5,18 @@ using MimeKit.Text;
 namespace Picomon.Mail;
 
 /// <summary>Why a mail is sent.</summary>
-public enum MailKind { Problem, Recovery, Report, Stopped }
+public enum MailKind { Problem, Recovery, Report, Stopped, Reminder, Digest }
 
 /// <summary>One mail, ready to send: plain data (no MimeKit types), so the outbox can store it and a
 /// later start can send it unchanged. Built by <see cref="MailComposer"/>.</summary>
 /// <param name="MessageId">The Message-ID header exactly as sent, angle brackets included.</param>
-/// <param name="InReplyTo">The Message-ID this mail answers (In-Reply-To and References), or null.</param>
+/// <param name="InReplyTo">The Message-ID this mail answers (In-Reply-To, and References unless
+/// <paramref name="References"/> says more), or null.</param>
 /// <param name="CheckId">The check a Problem/Recovery mail is about; null for reports and the stop mail.</param>
-/// <param name="Incident">The incident a Problem/Recovery mail is about (<c>http4/web#3</c>), sent as the
-/// <see cref="IncidentHeader"/> header; null for reports and the stop mail.</param>
+/// <param name="Incident">The incident a Problem/Recovery/Reminder mail is about (<c>http4/web#3</c>; a digest's,
+/// comma-separated), sent as the <see cref="IncidentHeader"/> header; null for reports and the stop mail.</param>
+/// <param name="References">Every Message-ID this mail answers, space-separated, when there are several (a digest
+/// answering the messages that announced its incidents); null otherwise.</param>
 public sealed record OutgoingMail(
     string MessageId,
     string From,
@@ -24,7 +27,8 @@ public sealed record OutgoingMail(
     DateTimeOffset Date,
     MailKind Kind,
     string? CheckId,
-    string? Incident = null)
+    string? Incident = null,
+    string? References = null)
 {
     public const string IncidentHeader = "X-Picomon-Incident";
 
@@ -42,7 +46,7 @@ public sealed record OutgoingMail(
         if (InReplyTo is not null)
         {
             message.Headers[HeaderId.InReplyTo] = InReplyTo;
-            message.Headers[HeaderId.References] = InReplyTo;
+            message.Headers[HeaderId.References] = References ?? InReplyTo;
         }
         if (Incident is not null) message.Headers[IncidentHeader] = Incident;
         var body = new TextPart(TextFormat.Plain) { ContentTransferEncoding = ContentEncoding.QuotedPrintable };

@@ -7,4 +7,6 @@ public enum NotificationKind
     Problem,
     /// <summary>A check in error recovered: its incident closes.</summary>
     Ok,
+    /// <summary>An incident is still open after <c>notify.repeat-interval</c> (and every interval after).</summary>
+    Reminder,
 }

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using Picomon.Processes;
 
 namespace Picomon.Probes;
 
@@ -21,15 +22,15 @@ public sealed class ExecProbe(IReadOnlyList<string> command, Regex? pattern) : I
 
     public async Task<ProbeResult> RunAsync(ProbeTarget target, CancellationToken cancellationToken)
     {
-        var (outcome, error) = await ChildProcess.RunAsync(ChildProcess.Expand(command, target), cancellationToken);
+        var (outcome, error) = await ChildProcess.RunAsync(ProbeCommand.Expand(command, target), cancellationToken);
         if (outcome is null) return ProbeResult.Fail(error!);
-        if (outcome.ExitCode != 0) return ProbeResult.Fail(WithLine($"exit status {outcome.ExitCode}", outcome.FirstLine));
+        if (outcome.ExitCode != 0) return ProbeResult.Fail(WithLine($"exit status {outcome.ExitCode}", ProbeCommand.FirstLine(outcome)));
         if (pattern is null) return ProbeResult.Ok;
         try
         {
             return pattern.IsMatch(outcome.Stdout)
                 ? ProbeResult.Ok
-                : ProbeResult.Fail(WithLine($"output does not match '{pattern}'", outcome.FirstLine));
+                : ProbeResult.Fail(WithLine($"output does not match '{pattern}'", ProbeCommand.FirstLine(outcome)));
         }
         catch (RegexMatchTimeoutException)
         {

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Text;
+using Picomon.Net;
 
 namespace Picomon.Probes;
 
@@ -191,7 +192,7 @@ internal sealed class HttpWire(Stream stream) : IDisposable
     }
 
     private static string Quote(ReadOnlySpan<byte> bytes) =>
-        ProbeNet.FirstLine(Encoding.Latin1.GetString(bytes[..Math.Min(bytes.Length, 201)]));
+        Excerpt.FirstLine(Encoding.Latin1.GetString(bytes[..Math.Min(bytes.Length, 201)]));
 
     public void Dispose() => ArrayPool<byte>.Shared.Return(_buffer);
 

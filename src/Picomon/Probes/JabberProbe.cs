@@ -64,7 +64,7 @@ public sealed partial class JabberProbe(int port) : IProbe
         if (reply.Contains("<stream:stream", StringComparison.Ordinal)) return ProbeResult.Ok;
         return ProbeResult.Fail(reply.Length == 0
             ? "connection closed without reply"
-            : $"no XMPP stream in reply: {ProbeNet.FirstLine(reply)}");
+            : $"no XMPP stream in reply: {Excerpt.FirstLine(reply)}");
     }
 
     /// <summary>After the server's stream header comes its features or an error: enough to judge.</summary>

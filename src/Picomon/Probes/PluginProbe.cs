@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Picomon.Processes;
 
 namespace Picomon.Probes;
 
@@ -22,13 +23,13 @@ public sealed class PluginProbe(IReadOnlyList<string> command, bool warningOk) :
 
     public async Task<ProbeResult> RunAsync(ProbeTarget target, CancellationToken cancellationToken)
     {
-        var (outcome, error) = await ChildProcess.RunAsync(ChildProcess.Expand(command, target), cancellationToken);
+        var (outcome, error) = await ChildProcess.RunAsync(ProbeCommand.Expand(command, target), cancellationToken);
         if (outcome is null) return ProbeResult.Fail(error!);
         var code = outcome.ExitCode;
         if (code == 0 || (code == 1 && warningOk)) return ProbeResult.Ok;
         // Shells and exec wrappers use 126 and 127 for a program they could not run.
         if (code is 126 or 127) return ProbeResult.Fail($"{command[0]}: {(code == 126 ? "not executable" : "not found")} (exit {code})");
-        var text = SplitPerfdata(outcome.FirstLine).Text;
+        var text = SplitPerfdata(ProbeCommand.FirstLine(outcome)).Text;
         var state = code switch { 1 => "WARNING, ", 2 => "CRITICAL, ", 3 => "UNKNOWN, ", _ => "" };
         return ProbeResult.Fail($"{(text.Length > 0 ? text : "no output")} ({state}exit {code})");
     }

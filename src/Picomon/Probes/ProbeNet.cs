@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using System.Net.Sockets;
 using Picomon.Net;
 
@@ -11,26 +10,6 @@ public static class ProbeNet
 {
     /// <summary>The replies a probe reads are capped at this many bytes.</summary>
     public const int ReadCap = 64 * 1024;
-
-    /// <summary>How much of a reply line a failure message quotes.</summary>
-    private const int ExcerptLength = 200;
-
-    /// <summary>The first line of a reply or output, as a failure message quotes it: at most 200 printed
-    /// characters (then '…'), control characters escaped (<c>\x07</c>), so a hostile peer cannot flood a mail
-    /// or a dump — escapes count toward the 200, so a line of binary junk stays as short as any other.</summary>
-    public static string FirstLine(string reply)
-    {
-        var end = reply.IndexOf('\n');
-        var line = (end < 0 ? reply : reply[..end]).TrimEnd('\r');
-        var text = new StringBuilder();
-        foreach (var c in line)
-        {
-            var shown = char.IsControl(c) ? $"\\x{(int)c:x2}" : c.ToString();
-            if (text.Length + shown.Length > ExcerptLength) return text.Append('…').ToString();
-            text.Append(shown);
-        }
-        return text.ToString();
-    }
 
     /// <summary>Resolves a literal address or DNS name to one address of <paramref name="family"/>. A
     /// <see cref="ValueTask"/>: a literal address, the common case, completes at once and allocates nothing.</summary>

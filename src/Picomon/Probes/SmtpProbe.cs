@@ -83,7 +83,7 @@ public sealed class SmtpProbe(SmtpOptions options) : IProbe
     /// instead, a failure when the server closed or exceeded the read budget.</summary>
     private sealed record Reply(int? Code, string Text, string? Failure = null)
     {
-        public string Shown => ProbeNet.FirstLine(Text);
+        public string Shown => Excerpt.FirstLine(Text);
     }
 
     /// <summary>One connection's line reader and writer, with the read budget shared by every reply.</summary>

@@ -39,7 +39,7 @@ public sealed class TcpProbe(int port, string? send, Regex? expect) : IProbe
             if (matched) return ProbeResult.Ok;
             return ProbeResult.Fail(reply.Length == 0
                 ? "connection closed without reply"
-                : $"reply does not match '{expect}': {ProbeNet.FirstLine(reply)}");
+                : $"reply does not match '{expect}': {Excerpt.FirstLine(reply)}");
         }
         catch (Exception e) when (e is IOException or SocketException)
         {

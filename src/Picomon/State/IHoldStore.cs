@@ -2,7 +2,7 @@ using Picomon.Checks;
 
 namespace Picomon.State;
 
-/// <summary>The silences and acknowledgements the operator gave at run time, kept across restarts (SPEC §11). Part
+/// <summary>The silences and acknowledgements the operator gave at run time, kept across restarts. Part
 /// of the state store (same database, same guarantees: thread-safe, reads from memory, no call throws once open).</summary>
 public interface IHoldStore
 {

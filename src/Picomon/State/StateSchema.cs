@@ -7,7 +7,7 @@ namespace Picomon.State;
 /// and the small SQL helpers the store and the outbox share.</summary>
 internal static class StateSchema
 {
-    public const int Version = 3;
+    public const int Version = 4;
 
     /// <summary>Migrations by target version: entry <c>i</c> turns schema <c>i</c> into <c>i + 1</c>.</summary>
     private static readonly string[] Migrations =
@@ -46,7 +46,42 @@ internal static class StateSchema
         UPDATE checks SET incidents = 1 WHERE status = 'Error';
         ALTER TABLE outbox ADD COLUMN incident TEXT;
         """,
-        // Alert quality (SPEC §11): the operator's silences (patterns as a JSON list) and acknowledgements.
+        // Notifications: each mail channel's outbox in the one table, the Message-IDs a digest answers;
+        // the webhook and exec outboxes; notifications waiting for the notifier; the message that announced each
+        // open incident on each channel (the open Problem mail's Message-ID moves there); the next reminder of each
+        // open incident.
+        """
+        ALTER TABLE outbox ADD COLUMN channel TEXT NOT NULL DEFAULT 'email';
+        ALTER TABLE outbox ADD COLUMN refs TEXT;
+        CREATE INDEX outbox_by_channel ON outbox (channel, state, seq);
+        CREATE TABLE deliveries (
+            seq INTEGER PRIMARY KEY,
+            channel TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('queued', 'dead')),
+            id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            body TEXT NOT NULL,
+            content_type TEXT NOT NULL,
+            environment TEXT NOT NULL,
+            date TEXT NOT NULL,
+            reason TEXT
+        );
+        CREATE TABLE pending (seq INTEGER PRIMARY KEY, notification TEXT NOT NULL);
+        CREATE TABLE threads (
+            channel TEXT NOT NULL,
+            incident TEXT NOT NULL,
+            check_id TEXT NOT NULL,
+            message_id TEXT NOT NULL,
+            PRIMARY KEY (channel, incident)
+        ) WITHOUT ROWID;
+        CREATE TABLE reminders (incident TEXT PRIMARY KEY NOT NULL, check_id TEXT NOT NULL, due TEXT NOT NULL) WITHOUT ROWID;
+        INSERT INTO threads (channel, incident, check_id, message_id)
+            SELECT 'email', id || '#' || incidents, id, open_problem_message_id FROM checks
+            WHERE status = 'Error' AND open_problem_message_id IS NOT NULL;
+        ALTER TABLE checks DROP COLUMN open_problem_message_id;
+        """,
+        // Alert quality: the operator's silences (patterns as a JSON list) and acknowledgements.
         """
         CREATE TABLE silences (
             id TEXT PRIMARY KEY NOT NULL,

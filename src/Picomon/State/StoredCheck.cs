@@ -2,11 +2,9 @@ using Picomon.Checks;
 
 namespace Picomon.State;
 
-/// <summary>What a restart must remember about one check (SPEC §8). Timestamps keep their offset, so
+/// <summary>What a restart must remember about one check. Timestamps keep their offset, so
 /// <c>Since 2026-11-24T10:02:03+01:00</c> prints the same after a restart.</summary>
 /// <param name="ErrorSince">When the current error began; null unless <see cref="Status"/> is Error.</param>
-/// <param name="OpenProblemMessageId">The Message-ID of the Problem mail of the current error, so the recovery
-/// mail threads to it even after a restart; null when no error is open.</param>
 /// <param name="Incidents">How many incidents the check has had (the number of the open or last one).</param>
 public sealed record StoredCheck(
     string Id,
@@ -15,16 +13,13 @@ public sealed record StoredCheck(
     int ConsecutiveFailures,
     string LastMessage,
     DateTimeOffset? ErrorSince,
-    string? OpenProblemMessageId,
     int Incidents)
 {
-    /// <summary>The durable part of a state-table row, with the Message-ID of its open Problem mail.</summary>
+    /// <summary>The durable part of a state-table row.</summary>
     public static StoredCheck From(CheckState state) =>
-        new(state.Id, state.Status, state.Since, state.ConsecutiveFailures, state.LastMessage, state.ErrorSince,
-            state.ProblemMessageId, state.Incidents);
+        new(state.Id, state.Status, state.Since, state.ConsecutiveFailures, state.LastMessage, state.ErrorSince, state.Incidents);
 
     /// <summary>A state-table row to resume from; the last run and its duration are not stored.</summary>
     public CheckState ToCheckState() =>
-        new(Id, Status, Since, ConsecutiveFailures, LastMessage, ErrorSince, LastRun: null, LastDuration: null,
-            OpenProblemMessageId, Incidents);
+        new(Id, Status, Since, ConsecutiveFailures, LastMessage, ErrorSince, LastRun: null, LastDuration: null, Incidents);
 }

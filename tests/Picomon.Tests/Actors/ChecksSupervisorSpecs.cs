@@ -3,6 +3,7 @@ using Akka.TestKit;
 using Picomon.Actors;
 using Picomon.Checks;
 using Picomon.Mail;
+using Picomon.Notifications;
 using Picomon.Configuration;
 using Picomon.State;
 using Picomon.Tests.Support;
@@ -175,14 +176,14 @@ public sealed class ChecksSupervisorSpecs : ActorSpec
     [Fact]
     public async Task A_restarted_check_in_error_stays_in_error_without_a_second_problem()
     {
-        var mailer = CreateTestProbe("mailer");
+        var notifier = CreateTestProbe("notifier");
         var store = new MemoryStateStore();
-        var aggregator = Sys.ActorOf(StateAggregator.Props(store, mailer, ActorTestChecks.Alerting()), "aggregator");
+        var aggregator = Sys.ActorOf(StateAggregator.Props(store, notifier), "aggregator");
         var check = Checks(1)[0];
         var (supervisor, children) = await StartAsync([check], aggregator);
         (await _probes[check.Id].NextRunAsync()).Fail("Connection refused");
-        var problem = await DeliveredMailAsync(mailer, store);
-        Assert.Equal(MailKind.Problem, problem.Kind);
+        var problem = await NotifiedAsync(notifier);
+        Assert.Equal((NotificationKind.Problem, $"{check.Id}#1"), (problem.Kind, problem.Incident));
 
         await CrashAsync(children[0]);
         await EventFilter.Debug(contains: "failed (Error, 2 in a row)").ExpectOneAsync(async () =>
@@ -193,20 +194,14 @@ public sealed class ChecksSupervisorSpecs : ActorSpec
         await AdvanceAsync(Tick, await ChildAsync(supervisor, check));
         (await _probes[check.Id].NextRunAsync()).Succeed();
 
-        // One Problem mail only, and the OK mail answers it: the restarted check resumed in error.
-        var recovery = await DeliveredMailAsync(mailer, store);
-        Assert.Equal((MailKind.Recovery, problem.MessageId), (recovery.Kind, recovery.InReplyTo));
-        Assert.Equal(0, store.Outbox.Count);
+        // One Problem only, and the OK closes its incident: the restarted check resumed in error.
+        var recovery = await NotifiedAsync(notifier);
+        Assert.Equal((NotificationKind.Ok, problem.Incident), (recovery.Kind, recovery.Incident));
+        Assert.Equal(2, store.LoadPending().Count);
     }
 
-    private static async Task<OutgoingMail> DeliveredMailAsync(TestProbe mailer, MemoryStateStore store)
-    {
-        await mailer.ExpectMsgAsync<Mailer.Deliver>();
-        var mail = store.Outbox.Peek();
-        Assert.NotNull(mail);
-        store.Outbox.MarkSent(mail);
-        return mail;
-    }
+    private static async Task<Notification> NotifiedAsync(TestProbe notifier) =>
+        Assert.Single((await notifier.ExpectMsgAsync<Notifier.Queued>()).Notifications).Notification;
 
     [Fact]
     public async Task Run_all_now_runs_every_check_now()

@@ -2,7 +2,6 @@ using Akka.Actor;
 using Akka.TestKit;
 using Picomon.Actors;
 using Picomon.Configuration;
-using Picomon.Mail;
 using Picomon.Tests.Support;
 using Xunit.Abstractions;
 
@@ -11,7 +10,7 @@ namespace Picomon.Tests.Actors;
 public sealed class ConfigReloaderSpecs : ActorSpec, IDisposable
 {
     private readonly string _file = Path.Combine(Path.GetTempPath(), $"picomon-reload-{Guid.NewGuid():N}.conf");
-    private readonly TestProbe _checks, _aggregator, _mailer, _reporter, _signals;
+    private readonly TestProbe _checks, _aggregator, _notifier, _mailer, _reporter, _signals;
     private readonly IActorRef _reloader;
 
     public ConfigReloaderSpecs(ITestOutputHelper output) : base(output)
@@ -21,10 +20,10 @@ public sealed class ConfigReloaderSpecs : ActorSpec, IDisposable
             picomon.checks = [ { type = tcp4, hosts = ["127.0.0.1"], port = 22 } ]
             """);
         var initial = ConfigLoader.Load(_file);
-        (_checks, _aggregator, _mailer, _reporter, _signals) = (CreateTestProbe(), CreateTestProbe(), CreateTestProbe(), CreateTestProbe(), CreateTestProbe());
+        (_checks, _aggregator, _notifier, _mailer, _reporter, _signals) =
+            (CreateTestProbe(), CreateTestProbe(), CreateTestProbe(), CreateTestProbe(), CreateTestProbe(), CreateTestProbe());
         _reloader = Sys.ActorOf(ConfigReloader.Props(() => ConfigLoader.Load(_file), initial,
-            new ConfigReloader.Targets(_checks, _aggregator, _mailer, _reporter, _signals),
-            new MailComposer("mon.example.org")));
+            new ConfigReloader.Targets(_checks, _aggregator, _notifier, _mailer, _reporter, _signals)));
     }
 
     public new void Dispose()
@@ -45,12 +44,12 @@ public sealed class ConfigReloaderSpecs : ActorSpec, IDisposable
                 return Task.CompletedTask;
             }));
 
-        foreach (var target in new[] { _checks, _aggregator, _mailer, _reporter, _signals })
+        foreach (var target in new[] { _checks, _aggregator, _notifier, _mailer, _reporter, _signals })
             await target.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
     }
 
     [Fact]
-    public async Task A_valid_file_reconfigures_checks_mail_reports_dumps_and_forgets_removed_checks()
+    public async Task A_valid_file_reconfigures_checks_notifications_mail_reports_dumps_and_forgets_removed_checks()
     {
         await File.WriteAllTextAsync(_file, """
             picomon.emails { to = ["other@example.org"], report.every = 1h }
@@ -62,7 +61,8 @@ public sealed class ConfigReloaderSpecs : ActorSpec, IDisposable
         var reconfigure = await _checks.ExpectMsgAsync<ChecksSupervisor.Reconfigure>();
         Assert.Equal("tcp4/127.0.0.1", Assert.Single(reconfigure.Checks).Id);
         Assert.Equal(["tcp4/127.0.0.1"], (await _aggregator.ExpectMsgAsync<StateAggregator.Retain>()).Ids);
-        Assert.Equal(["other@example.org"], (await _aggregator.ExpectMsgAsync<StateAggregator.UpdateAlerting>()).Alerting.Emails.To);
+        var notify = (await _notifier.ExpectMsgAsync<Notifier.Reconfigure>()).Settings.Notify;
+        Assert.Equal(["other@example.org"], Assert.IsType<MailChannelSettings>(Assert.Single(notify.Channels)).To);
         Assert.Equal(["other@example.org"], (await _mailer.ExpectMsgAsync<Mailer.UpdateSettings>()).Settings.To);
         Assert.Equal(TimeSpan.FromHours(1), (await _reporter.ExpectMsgAsync<Reporter.UpdateSettings>()).Emails.ReportEvery);
         await _signals.ExpectMsgAsync<SignalListener.UpdateChecks>();

@@ -17,7 +17,7 @@ public sealed class LoadAccountingSpecs(ITestOutputHelper output) : ActorSpec(ou
 
     private async Task<IActorRef> StartAsync(int every = 1)
     {
-        var aggregator = Sys.ActorOf(StateAggregator.Props(new MemoryStateStore(), null, null));
+        var aggregator = Sys.ActorOf(StateAggregator.Props(new MemoryStateStore(), null));
         var supervisor = Sys.ActorOf(ChecksSupervisor.Props([ActorTestChecks.Check(every: every)], _ => _probe, aggregator, Tick, _load));
         await AwaitConditionAsync(async () =>
             (await aggregator.Ask<CheckStatusReply>(new GetCheckStatus("none"))).Id == "none"

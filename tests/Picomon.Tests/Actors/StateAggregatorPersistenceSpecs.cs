@@ -1,8 +1,9 @@
 using Akka.Actor;
 using Akka.TestKit;
-using Picomon.Checks;
 using Picomon.Actors;
+using Picomon.Checks;
 using Picomon.Mail;
+using Picomon.Notifications;
 using Picomon.State;
 using Picomon.Tests.Support;
 using Xunit.Abstractions;
@@ -10,16 +11,18 @@ using static Picomon.Actors.StateAggregator;
 
 namespace Picomon.Tests.Actors;
 
+/// <summary>What the aggregator writes: a transition's row with its pending notifications in one write, what its
+/// mailbox held in one write, and nothing for a run that changes nothing durable.</summary>
 public sealed class StateAggregatorPersistenceSpecs(ITestOutputHelper output) : ActorSpec(output)
 {
     private static readonly DateTimeOffset T = new(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
     private readonly RecordingStore _store = new();
 
-    private (IActorRef Aggregator, TestProbe Mailer) Start(params CheckState[] restored)
+    private (IActorRef Aggregator, TestProbe Notifier) Start(params CheckState[] restored)
     {
         foreach (var row in restored) _store.Inner.SaveCheck(StoredCheck.From(row));
-        var mailer = CreateTestProbe("mailer");
-        return (Sys.ActorOf(StateAggregator.Props(_store, mailer, ActorTestChecks.Alerting())), mailer);
+        var notifier = CreateTestProbe("notifier");
+        return (Sys.ActorOf(StateAggregator.Props(_store, notifier)), notifier);
     }
 
     private static CheckChanged Change(string id, CheckStatus from, CheckStatus to, DateTimeOffset at, DateTimeOffset? errorSince) =>
@@ -34,7 +37,7 @@ public sealed class StateAggregatorPersistenceSpecs(ITestOutputHelper output) : 
     [Fact]
     public async Task Restored_rows_answer_a_restarting_check()
     {
-        var row = new CheckState("a", CheckStatus.Error, T, 3, "down", T, null, null, "<p@x>", 2);
+        var row = new CheckState("a", CheckStatus.Error, T, 3, "down", T, null, null, 2);
         var (aggregator, _) = Start(row);
 
         var reply = await aggregator.Ask<CheckStatusReply>(new GetCheckStatus("a"), TimeSpan.FromSeconds(5));
@@ -49,59 +52,77 @@ public sealed class StateAggregatorPersistenceSpecs(ITestOutputHelper output) : 
         aggregator.Tell(Ran("a", true, CheckStatus.Ok, 0));
         aggregator.Tell(Ran("a", true, CheckStatus.Ok, 0));
         await SettleAsync(aggregator);
-        Assert.Empty(_store.Saved);
+        Assert.Empty(_store.Commits);
 
         aggregator.Tell(Ran("a", false, CheckStatus.Retrying, 1));
         await SettleAsync(aggregator);
-        Assert.Equal((1, "Connection refused"), (_store.Saved.Single().ConsecutiveFailures, _store.Saved.Single().LastMessage));
+        var (rows, notifications) = Assert.Single(_store.Commits);
+        Assert.Equal((1, "Connection refused"), (rows.Single().ConsecutiveFailures, rows.Single().LastMessage));
+        Assert.Empty(notifications);
     }
 
     [Fact]
-    public async Task A_check_entering_error_is_committed_with_its_problem_mail_in_one_write_then_the_mailer_is_woken()
+    public async Task A_check_entering_error_is_committed_with_its_pending_problem_in_one_write_then_the_notifier_is_told()
     {
-        var (aggregator, mailer) = Start();
+        var (aggregator, notifier) = Start();
         aggregator.Tell(Change("a", CheckStatus.Retrying, CheckStatus.Error, T, T));
         aggregator.Tell(Ran("a", false, CheckStatus.Error, 2));
 
-        await mailer.ExpectMsgAsync<Mailer.Deliver>();
+        var queued = Assert.Single((await notifier.ExpectMsgAsync<Notifier.Queued>()).Notifications);
         await SettleAsync(aggregator);
 
-        var (row, mails) = Assert.Single(_store.Committed);
-        var mail = Assert.Single(mails);
-        Assert.Equal((MailKind.Problem, "a#1"), (mail.Kind, mail.Incident));
-        Assert.Equal((CheckStatus.Error, mail.MessageId, 1, "Connection refused"),
-            (row.Status, row.OpenProblemMessageId, row.Incidents, row.LastMessage));
-        Assert.Equal(mail, _store.Outbox.Peek());
-        // The run that follows the transition changes nothing durable: no second write.
-        Assert.Empty(_store.Saved);
+        // The transition and the run that follows it are one write.
+        var (rows, notifications) = Assert.Single(_store.Commits);
+        var row = Assert.Single(rows);
+        Assert.Equal((CheckStatus.Error, 1, "Connection refused"), (row.Status, row.Incidents, row.LastMessage));
+        Assert.Equal((NotificationKind.Problem, "a#1"), (Assert.Single(notifications).Kind, notifications[0].Incident));
+        Assert.Equal([queued], _store.LoadPending());
     }
 
     [Fact]
-    public async Task A_recovery_is_committed_with_its_ok_mail_threaded_to_the_problem_mail_before_the_restart()
+    public async Task A_storm_of_transitions_in_the_mailbox_is_one_write()
     {
-        var (aggregator, mailer) = Start(new CheckState("a", CheckStatus.Error, T, 3, "down", T, null, null, "<p@x>", 4));
+        var (aggregator, notifier) = Start();
+        var ids = Enumerable.Range(1, 50).Select(i => $"c{i}").ToList();
+        foreach (var id in ids)
+        {
+            aggregator.Tell(Change(id, CheckStatus.Retrying, CheckStatus.Error, T, T));
+            aggregator.Tell(Ran(id, false, CheckStatus.Error, 2));
+        }
+
+        var queued = new List<PendingNotification>();
+        while (queued.Count < ids.Count) queued.AddRange((await notifier.ExpectMsgAsync<Notifier.Queued>()).Notifications);
+        await SettleAsync(aggregator);
+
+        Assert.Equal(ids.Select(id => $"{id}#1"), queued.Select(p => p.Notification.Incident));
+        Assert.Equal(ids.Count, _store.Commits.Sum(c => c.Rows.Count));
+        Assert.True(_store.Commits.Count < ids.Count, $"{_store.Commits.Count} writes for {ids.Count} transitions");
+    }
+
+    [Fact]
+    public async Task A_recovery_restored_after_a_restart_closes_the_same_incident()
+    {
+        var (aggregator, notifier) = Start(new CheckState("a", CheckStatus.Error, T, 3, "down", T, null, null, 4));
         aggregator.Tell(Change("a", CheckStatus.Error, CheckStatus.Ok, T + Tick, T));
 
-        await mailer.ExpectMsgAsync<Mailer.Deliver>();
-        await SettleAsync(aggregator);
+        var ok = Assert.Single((await notifier.ExpectMsgAsync<Notifier.Queued>()).Notifications).Notification;
 
-        var (row, mails) = Assert.Single(_store.Committed);
-        var mail = Assert.Single(mails);
-        Assert.Equal((MailKind.Recovery, "<p@x>", "a#4"), (mail.Kind, mail.InReplyTo, mail.Incident));
-        Assert.Equal((CheckStatus.Ok, null, 4, 0), (row.Status, row.OpenProblemMessageId, row.Incidents, row.ConsecutiveFailures));
+        Assert.Equal((NotificationKind.Ok, "a#4"), (ok.Kind, ok.Incident));
+        var row = _store.Commits.Single().Rows.Single();
+        Assert.Equal((CheckStatus.Ok, 4, 0), (row.Status, row.Incidents, row.ConsecutiveFailures));
     }
 
     [Fact]
-    public async Task Without_a_mailer_a_transition_is_saved_without_mail()
+    public async Task Without_a_notifier_a_transition_is_saved_without_notification()
     {
-        var aggregator = Sys.ActorOf(StateAggregator.Props(_store, null, null));
+        var aggregator = Sys.ActorOf(StateAggregator.Props(_store, null));
         aggregator.Tell(Change("a", CheckStatus.Retrying, CheckStatus.Error, T, T));
         await SettleAsync(aggregator);
 
-        Assert.Empty(_store.Committed);
-        Assert.Equal((CheckStatus.Error, 1, null), (_store.Saved.Single().Status, _store.Saved.Single().Incidents,
-            _store.Saved.Single().OpenProblemMessageId));
-        Assert.Equal(0, _store.Outbox.Count);
+        var (rows, notifications) = Assert.Single(_store.Commits);
+        Assert.Equal((CheckStatus.Error, 1), (rows.Single().Status, rows.Single().Incidents));
+        Assert.Empty(notifications);
+        Assert.Empty(_store.LoadPending());
     }
 
     [Fact]
@@ -120,32 +141,42 @@ public sealed class StateAggregatorPersistenceSpecs(ITestOutputHelper output) : 
     /// <summary>An in-memory store that records the writes the aggregator asks for.</summary>
     private sealed class RecordingStore : IStateStore
     {
-        private readonly List<StoredCheck> _saved = [];
-        private readonly List<(StoredCheck Check, IReadOnlyList<OutgoingMail> Mails)> _committed = [];
+        private readonly List<(IReadOnlyList<StoredCheck> Rows, IReadOnlyList<Notification> Notifications)> _commits = [];
 
         public MemoryStateStore Inner { get; } = new();
 
+        public List<(IReadOnlyList<StoredCheck> Rows, IReadOnlyList<Notification> Notifications)> Commits
+        {
+            get { lock (_commits) return [.. _commits]; }
+        }
+
         public IOutbox Outbox => Inner.Outbox;
+
+        public IOutbox MailOutbox(string channel) => Inner.MailOutbox(channel);
 
         public IHoldStore Holds => Inner.Holds;
 
-        public List<StoredCheck> Saved { get { lock (_saved) return [.. _saved]; } }
-
-        public List<(StoredCheck Check, IReadOnlyList<OutgoingMail> Mails)> Committed { get { lock (_saved) return [.. _committed]; } }
+        public IDeliveryOutbox DeliveryOutbox(string channel) => Inner.DeliveryOutbox(channel);
 
         public IReadOnlyList<StoredCheck> LoadChecks() => Inner.LoadChecks();
 
-        public void SaveCheck(StoredCheck check)
+        public StoredCheck? FindCheck(string id) => Inner.FindCheck(id);
+
+        public void SaveCheck(StoredCheck check) => throw new InvalidOperationException("the aggregator commits, it does not save");
+
+        public IReadOnlyList<PendingNotification> CommitTransitions(IReadOnlyCollection<StoredCheck> checks, IReadOnlyList<Notification> notifications)
         {
-            lock (_saved) _saved.Add(check);
-            Inner.SaveCheck(check);
+            lock (_commits) _commits.Add(([.. checks], [.. notifications]));
+            return Inner.CommitTransitions(checks, notifications);
         }
 
-        public void CommitTransition(StoredCheck check, IReadOnlyList<OutgoingMail> mails)
-        {
-            lock (_saved) _committed.Add((check, mails));
-            Inner.CommitTransition(check, mails);
-        }
+        public IReadOnlyList<PendingNotification> Commit(NotificationChanges changes) => Inner.Commit(changes);
+
+        public IReadOnlyList<PendingNotification> LoadPending() => Inner.LoadPending();
+
+        public string? AnnouncedBy(string channel, string incident) => Inner.AnnouncedBy(channel, incident);
+
+        public IReadOnlyList<ScheduledReminder> LoadReminders() => Inner.LoadReminders();
 
         public void ForgetChecksExcept(IReadOnlyCollection<string> ids) => Inner.ForgetChecksExcept(ids);
 

@@ -2,7 +2,7 @@ using Akka.Actor;
 using Akka.TestKit;
 using Picomon.Checks;
 using Picomon.Actors;
-using Picomon.Mail;
+using Picomon.Notifications;
 using Picomon.State;
 using Picomon.Tests.Support;
 using Xunit.Abstractions;
@@ -13,28 +13,26 @@ namespace Picomon.Tests.Actors;
 public sealed class StateAggregatorSpecs : ActorSpec
 {
     private static readonly DateTimeOffset T = new(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
-    private readonly TestProbe _mailer;
+    private readonly TestProbe _notifier;
     private readonly MemoryStateStore _store = new();
     private readonly IActorRef _aggregator;
 
     public StateAggregatorSpecs(ITestOutputHelper output) : base(output)
     {
-        _mailer = CreateTestProbe("mailer");
-        _aggregator = Sys.ActorOf(StateAggregator.Props(_store, _mailer, ActorTestChecks.Alerting()), "aggregator");
+        _notifier = CreateTestProbe("notifier");
+        _aggregator = Sys.ActorOf(StateAggregator.Props(_store, _notifier), "aggregator");
     }
 
     private static CheckChanged Change(string id, CheckStatus from, CheckStatus to, DateTimeOffset at,
         string message = "Connection refused", int failures = 2, DateTimeOffset? errorSince = null) =>
         new(ActorTestChecks.Check(id), new CheckTransition(id, from, to, at, message, failures, errorSince, TimeSpan.FromMinutes(1)));
 
-    /// <summary>The Mailer is woken, and the next mail in the outbox is taken out as the Mailer would.</summary>
-    private async Task<OutgoingMail> DeliveredMailAsync()
+    /// <summary>The notifier is told of one pending notification, which the store keeps.</summary>
+    private async Task<Notification> NotifiedAsync()
     {
-        await _mailer.ExpectMsgAsync<Mailer.Deliver>();
-        var mail = _store.Outbox.Peek();
-        Assert.NotNull(mail);
-        _store.Outbox.MarkSent(mail);
-        return mail;
+        var pending = Assert.Single((await _notifier.ExpectMsgAsync<Notifier.Queued>()).Notifications);
+        Assert.Contains(pending, _store.LoadPending());
+        return pending.Notification;
     }
 
     private static CheckRan Ran(string id, bool success, DateTimeOffset startedAt, CheckStatus status, int failures,
@@ -53,9 +51,8 @@ public sealed class StateAggregatorSpecs : ActorSpec
 
         var row = Assert.Single((await SnapshotAsync()).Checks);
 
-        Assert.StartsWith("<", row.ProblemMessageId);
         Assert.Equal(new CheckState("ping4/a", CheckStatus.Error, T + Tick, 1, "down", T + Tick, T + Tick,
-            TimeSpan.FromMilliseconds(250), row.ProblemMessageId, Incidents: 1), row);
+            TimeSpan.FromMilliseconds(250), Incidents: 1), row);
     }
 
     [Fact]
@@ -152,7 +149,7 @@ public sealed class StateAggregatorSpecs : ActorSpec
     }
 
     [Fact]
-    public async Task Mails_each_problem_and_threads_its_recovery_to_it()
+    public async Task Hands_each_problem_and_its_recovery_to_the_notifier_once_committed()
     {
         var retrying = Change("a", CheckStatus.Ok, CheckStatus.Retrying, T, failures: 1);
         var problem = Change("a", CheckStatus.Retrying, CheckStatus.Error, T + Tick, errorSince: T + Tick);
@@ -160,20 +157,14 @@ public sealed class StateAggregatorSpecs : ActorSpec
         foreach (var change in new[] { retrying, problem })
             _aggregator.Tell(change);
 
-        var problemMail = await DeliveredMailAsync();
-        Assert.Equal((MailKind.Problem, "a", "[DOMAIN] Problem: CheckTest on host", "a#1"),
-            (problemMail.Kind, problemMail.CheckId, problemMail.Subject, problemMail.Incident));
-        Assert.Contains("Connection refused", problemMail.Body);
-        Assert.Equal(problemMail.MessageId, (await SnapshotAsync()).Checks.Single().ProblemMessageId);
+        Assert.Equal(new Notification(NotificationKind.Problem, "a#1", "a", "CheckTest", "host", CheckStatus.Error, T + Tick, T + Tick,
+            "Connection refused", TimeSpan.FromMinutes(1)), await NotifiedAsync());
+        Assert.Equal(CheckStatus.Error, _store.FindCheck("a")!.Status);
 
         _aggregator.Tell(recovery);
-        var okMail = await DeliveredMailAsync();
-        Assert.Equal((MailKind.Recovery, "[DOMAIN] OK: CheckTest on host", problemMail.MessageId, "a#1"),
-            (okMail.Kind, okMail.Subject, okMail.InReplyTo, okMail.Incident));
-        Assert.Contains("recovered after 0:02:00 (2 retries).", okMail.Body);
-        Assert.Null((await SnapshotAsync()).Checks.Single().ProblemMessageId);
-        await _mailer.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
-        Assert.Equal(0, _store.Outbox.Count);
+        var ok = await NotifiedAsync();
+        Assert.Equal((NotificationKind.Ok, "a#1", T + 3 * Tick, T + Tick), (ok.Kind, ok.Incident, ok.At, ok.Since));
+        await _notifier.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
         Assert.Equal((true, false, true), (problem.Transition.IsProblem, problem.Transition.IsRecovery, recovery.Transition.IsRecovery));
         Assert.Equal(2 * Tick, recovery.Transition.ErrorDuration);
     }
@@ -185,19 +176,11 @@ public sealed class StateAggregatorSpecs : ActorSpec
         {
             var start = T + 10 * episode * Tick;
             _aggregator.Tell(Change("a", CheckStatus.Retrying, CheckStatus.Error, start, errorSince: start));
-            Assert.Equal($"a#{episode}", (await DeliveredMailAsync()).Incident);
+            Assert.Equal($"a#{episode}", (await NotifiedAsync()).Incident);
             _aggregator.Tell(Change("a", CheckStatus.Error, CheckStatus.Ok, start + Tick, errorSince: start));
-            Assert.Equal($"a#{episode}", (await DeliveredMailAsync()).Incident);
+            Assert.Equal($"a#{episode}", (await NotifiedAsync()).Incident);
         }
         Assert.Equal(2, (await SnapshotAsync()).Checks.Single().Incidents);
-    }
-
-    [Fact]
-    public async Task New_mail_settings_apply_to_the_next_mail()
-    {
-        _aggregator.Tell(new UpdateAlerting(ActorTestChecks.Alerting(ActorTestChecks.Emails with { SubjectTemplate = "ALERT {check}" })));
-        _aggregator.Tell(Change("a", CheckStatus.Retrying, CheckStatus.Error, T, errorSince: T));
-        Assert.Equal("ALERT CheckTest", (await DeliveredMailAsync()).Subject);
     }
 
     [Theory]

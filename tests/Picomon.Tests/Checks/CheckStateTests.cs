@@ -13,7 +13,7 @@ public sealed class CheckStateTests
     [Fact]
     public void Entering_error_opens_the_next_incident_and_keeps_the_failure()
     {
-        var row = new CheckState("a", CheckStatus.Retrying, T, 1, "refused", null, T, Minute, null, 4);
+        var row = new CheckState("a", CheckStatus.Retrying, T, 1, "refused", null, T, Minute, 4);
 
         var after = row.After(Transition(CheckStatus.Retrying, CheckStatus.Error, T + Minute, 2, T + Minute));
 
@@ -22,9 +22,9 @@ public sealed class CheckStateTests
     }
 
     [Fact]
-    public void A_recovery_resets_the_failures_and_keeps_the_incident_count_and_the_problem_message_id()
+    public void A_recovery_resets_the_failures_and_keeps_the_incident_count()
     {
-        var row = new CheckState("a", CheckStatus.Error, T, 5, "refused", T, T + 4 * Minute, Minute, "<p@x>", 2);
+        var row = new CheckState("a", CheckStatus.Error, T, 5, "refused", T, T + 4 * Minute, Minute, 2);
 
         var after = row.After(Transition(CheckStatus.Error, CheckStatus.Ok, T + 5 * Minute, 5, T));
 

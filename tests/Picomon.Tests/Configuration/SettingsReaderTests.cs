@@ -16,8 +16,9 @@ public class SettingsReaderTests
     {
         var referenceBlock = Block(reference, "reference.conf");
         var errors = new ErrorList();
-        var settings = SettingsReader.Read(
-            HoconParser.Merge(referenceBlock, Block(user, "test.conf")), referenceBlock, "test.conf", null, "host.example", errors);
+        var userBlock = Block(user, "test.conf");
+        var settings = SettingsReader.Read(HoconParser.Merge(referenceBlock, userBlock), referenceBlock, userBlock["notify"] is not null,
+            "test.conf", null, "host.example", errors);
         return (settings, errors.Errors.Select(e => e.ToString()).ToList());
     }
 

@@ -48,8 +48,11 @@ public class SettingsTests
         {
             Source = sample.Source, Hosts = sample.Hosts, Checks = sample.Checks,
             Emails = defaults.Emails with { To = sample.Emails.To },
+            // Compared below: its collections compare by reference.
+            Notify = sample.Notify,
         }, sample);
         Assert.Empty(sample.Emails.To);
+        Assert.Equal(defaults.Notify with { Channels = sample.Notify.Channels, Routes = sample.Notify.Routes }, sample.Notify);
     }
 
     [Fact]

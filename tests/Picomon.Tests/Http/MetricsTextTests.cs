@@ -95,8 +95,9 @@ public class MetricsTextTests
         notifications.Sent("email", "problem");
         notifications.Sent("chat", "ok");
         notifications.Failed("chat");
-        notifications.Queued("chat", 4);
-        notifications.Queued("chat", 3);
+        var queued = 4;
+        notifications.Track("chat", () => queued);
+        queued = 3;
         notifications.Suppressed("silence");
 
         var samples = await PrometheusParser.ParseAsync(await RenderAsync(new StatusReport(T0, []), Sources(probes, load, notifications)));

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using MimeKit;
 using Picomon.Checks;
 using Picomon.Mail;
+using Picomon.Notifications;
 using static Picomon.Tests.Mail.MailFixtures;
 
 namespace Picomon.Tests.Mail;
@@ -20,21 +21,21 @@ public sealed class MailComposerTests
     [InlineData("no placeholder at all", "no placeholder at all")]
     public void Problem_subject_substitutes_the_template(string template, string expected)
     {
-        var mail = _composer.Render(Settings(subjectTemplate: template), Problem("Connection refused", Now));
+        var mail = _composer.Render(Settings(subjectTemplate: template), Problem("Connection refused", Now), []);
         Assert.Equal(expected, mail.Subject);
     }
 
     [Fact]
     public void Recovery_subject_says_OK()
     {
-        var mail = _composer.Render(Settings(), Ok(Now.AddMinutes(-5), Now, "<p@x>"));
+        var mail = _composer.Render(Settings(), Ok(Now.AddMinutes(-5), Now), ["<p@x>"]);
         Assert.Equal("[DOMAIN] OK: CheckSMTP4 on mail.example.org", mail.Subject);
     }
 
     [Fact]
     public void Problem_body_names_the_check_and_its_trimmed_failure()
     {
-        var mail = _composer.Render(Settings(), Problem("  MAIL FROM rejected: 550 no\nsecond line\n", Now));
+        var mail = _composer.Render(Settings(), Problem("  MAIL FROM rejected: 550 no\nsecond line\n", Now), []);
         Assert.Equal("Check smtp4/mx (CheckSMTP4 on mail.example.org):\nfailure:\nMAIL FROM rejected: 550 no\nsecond line\n", mail.Body);
         Assert.Equal((MailKind.Problem, "smtp4/mx", (string?)null), (mail.Kind, mail.CheckId, mail.InReplyTo));
         Assert.Equal("smtp4/mx#3", mail.Incident);
@@ -43,7 +44,7 @@ public sealed class MailComposerTests
     [Fact]
     public void Recovery_body_gives_the_duration_and_retries_and_threads_to_the_problem()
     {
-        var mail = _composer.Render(Settings(), Ok(Now.AddMinutes(-12).AddMilliseconds(-700), Now, "<problem@monitor>"));
+        var mail = _composer.Render(Settings(), Ok(Now.AddMinutes(-12).AddMilliseconds(-700), Now), ["<problem@monitor>"]);
         // error-every = 5 ticks of 60 s: 12 min 0.7 s is 2 whole intervals.
         Assert.Equal("Check smtp4/mx (CheckSMTP4 on mail.example.org):\nrecovered after 0:12:00 (2 retries).\n", mail.Body);
         Assert.Equal(("<problem@monitor>", MailKind.Recovery), (mail.InReplyTo, mail.Kind));
@@ -61,7 +62,7 @@ public sealed class MailComposerTests
     public void Recovery_duration_is_whole_seconds_and_retries_are_rounded_down(double seconds, int interval, string expected)
     {
         Assert.Equal($"recovered after {expected}.",
-            MailComposer.RecoveredAfter(TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(interval)));
+            NotificationText.RecoveredAfter(TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(interval)));
     }
 
     [Fact]
@@ -87,7 +88,7 @@ public sealed class MailComposerTests
     [Fact]
     public void Headers_come_from_the_settings_and_the_clock()
     {
-        var mail = _composer.Render(Settings(), Problem("x", Now));
+        var mail = _composer.Render(Settings(), Problem("x", Now), []);
         Assert.Equal("Picomon <picomon@monitor.example.org>", mail.From);
         Assert.Equal(["ops@example.org", "Oncall <oncall@example.org>"], mail.To);
         Assert.Equal(Now, mail.Date);
@@ -111,7 +112,7 @@ public sealed class MailComposerTests
     [Fact]
     public void Mime_form_is_utf8_quoted_printable_and_survives_a_round_trip()
     {
-        var mail = _composer.Render(Settings(), Problem("réponse ✓ invalide", Now));
+        var mail = _composer.Render(Settings(), Problem("réponse ✓ invalide", Now), []);
         var raw = Serialize(mail.ToMimeMessage());
         Assert.Contains("Content-Type: text/plain; charset=utf-8", raw);
         Assert.Contains("Content-Transfer-Encoding: quoted-printable", raw);
@@ -125,8 +126,8 @@ public sealed class MailComposerTests
     [Fact]
     public void Mime_form_carries_the_message_id_exactly_and_threading_headers_when_answering()
     {
-        var problem = _composer.Render(Settings(), Problem("x", Now));
-        var recovery = _composer.Render(Settings(), Ok(Now, Now.AddMinutes(5), problem.MessageId));
+        var problem = _composer.Render(Settings(), Problem("x", Now), []);
+        var recovery = _composer.Render(Settings(), Ok(Now, Now.AddMinutes(5)), [problem.MessageId]);
         var raw = Serialize(recovery.ToMimeMessage());
         Assert.Matches(new Regex($"^Message-I[dD]: {Regex.Escape(recovery.MessageId)}\r?$", RegexOptions.Multiline), raw);
         Assert.Matches(new Regex($"^In-Reply-To: {Regex.Escape(problem.MessageId)}\r?$", RegexOptions.Multiline), raw);
@@ -140,10 +141,62 @@ public sealed class MailComposerTests
     [Fact]
     public void Outgoing_mail_survives_a_json_round_trip()
     {
-        var mail = _composer.Render(Settings(), Ok(Now, Now.AddMinutes(5), "<p@x>"));
+        var mail = _composer.Render(Settings(), Ok(Now, Now.AddMinutes(5)), ["<p@x>"]);
         var back = JsonSerializer.Deserialize<OutgoingMail>(JsonSerializer.Serialize(mail))!;
         Assert.Equal(mail with { To = back.To }, back);
         Assert.Equal(mail.To, back.To);
+    }
+
+    [Fact]
+    public void A_reminder_answers_the_message_that_announced_the_incident()
+    {
+        var mail = _composer.Render(Settings(), Reminder(Now, Now.AddHours(2).AddSeconds(5)), ["<problem@monitor>"]);
+
+        Assert.Equal("[DOMAIN] Reminder: CheckSMTP4 on mail.example.org", mail.Subject);
+        Assert.Equal($"Check smtp4/mx (CheckSMTP4 on mail.example.org):\nstill in error after 2:00:05, since {NotificationText.LocalTime(Now)}:\nConnection refused\n",
+            mail.Body);
+        Assert.Equal((MailKind.Reminder, "<problem@monitor>", null, "smtp4/mx#3"), (mail.Kind, mail.InReplyTo, mail.References, mail.Incident));
+    }
+
+    [Fact]
+    public void A_digest_lists_one_line_per_item_counts_what_recovered_before_and_answers_every_announcing_message()
+    {
+        var web = new Notification(NotificationKind.Problem, "http4/web#1", "http4/web", "CheckHTTP4", "web", CheckStatus.Error, Now, Now,
+            "HTTP 503 Service Unavailable (expected 2xx/3xx)\nsecond line", ErrorInterval);
+        var digest = new Announcement([web, Ok(Now.AddMinutes(-10), Now), Reminder(Now.AddHours(-1), Now)], 2,
+            new NotificationGroup(Picomon.Configuration.GroupBy.All, ""));
+
+        var mail = _composer.Digest(Settings(), "[DOMAIN] {problems} Problem, {oks} OK: {checks}", digest, ["<a@x>", "<b@x>"], Now);
+
+        Assert.Equal("[DOMAIN] 2 Problem, 1 OK: http4/web, smtp4/mx", mail.Subject);
+        Assert.Equal("""
+            Problem: http4/web (CheckHTTP4 on web): HTTP 503 Service Unavailable (expected 2xx/3xx)
+            OK: smtp4/mx (CheckSMTP4 on mail.example.org): recovered after 0:10:00 (2 retries).
+            Reminder: smtp4/mx (CheckSMTP4 on mail.example.org): in error for 1:00:00: Connection refused
+
+            2 recovered before notification.
+
+            """, mail.Body);
+        Assert.Equal((MailKind.Digest, null, "http4/web#1, smtp4/mx#3"), (mail.Kind, mail.CheckId, mail.Incident));
+        var raw = Serialize(mail.ToMimeMessage());
+        Assert.Matches(new Regex(@"^In-Reply-To: <a@x>\r?$", RegexOptions.Multiline), raw);
+        Assert.Matches(new Regex(@"^References: <a@x> <b@x>\r?$", RegexOptions.Multiline), raw);
+        var parsed = MimeMessage.Load(new MemoryStream(Encoding.ASCII.GetBytes(raw)));
+        Assert.Equal(["a@x", "b@x"], parsed.References);
+        Assert.Equal("a@x", parsed.InReplyTo);
+    }
+
+    [Fact]
+    public void A_digest_names_the_first_three_checks_then_how_many_more()
+    {
+        var items = Enumerable.Range(1, 20).Select(i => Problem("down", Now) with { CheckId = $"tcp4/h{i}", Incident = $"tcp4/h{i}#1" }).ToList();
+        var digest = new Announcement(items, 0, new NotificationGroup(Picomon.Configuration.GroupBy.All, ""));
+
+        var mail = _composer.Digest(Settings(), "[DOMAIN] {problems} Problem, {oks} OK ({reminders} reminders): {checks}", digest, [], Now);
+
+        Assert.Equal("[DOMAIN] 20 Problem, 0 OK (0 reminders): tcp4/h1, tcp4/h2, tcp4/h3 and 17 more", mail.Subject);
+        Assert.Null(mail.InReplyTo);
+        Assert.DoesNotContain("References", Serialize(mail.ToMimeMessage()));
     }
 
     private static string Serialize(MimeMessage message)

@@ -21,10 +21,15 @@ internal static class MailFixtures
     /// <summary>A Problem of <c>smtp4/mx</c> (CheckSMTP4 on "mail.example.org"), its third incident.</summary>
     public static Notification Problem(string failure, DateTimeOffset at) =>
         new(NotificationKind.Problem, "smtp4/mx#3", "smtp4/mx", "CheckSMTP4", "mail.example.org", CheckStatus.Error, at, at,
-            failure, ErrorInterval, null);
+            failure, ErrorInterval);
 
     /// <summary>The OK of that incident: in error from <paramref name="since"/> to <paramref name="at"/>.</summary>
-    public static Notification Ok(DateTimeOffset since, DateTimeOffset at, string? threadTo) =>
+    public static Notification Ok(DateTimeOffset since, DateTimeOffset at) =>
         new(NotificationKind.Ok, "smtp4/mx#3", "smtp4/mx", "CheckSMTP4", "mail.example.org", CheckStatus.Ok, at, since,
-            "Connection refused", ErrorInterval, threadTo);
+            "Connection refused", ErrorInterval);
+
+    /// <summary>A reminder of that incident, open since <paramref name="since"/>, due at <paramref name="at"/>.</summary>
+    public static Notification Reminder(DateTimeOffset since, DateTimeOffset at) =>
+        new(NotificationKind.Reminder, "smtp4/mx#3", "smtp4/mx", "CheckSMTP4", "mail.example.org", CheckStatus.Error, at, since,
+            "Connection refused", ErrorInterval);
 }

@@ -29,6 +29,9 @@ public abstract class MailerSpecBase() : Akka.TestKit.Xunit2.TestKit(Hocon)
 
     protected TestScheduler Clock => (TestScheduler)Sys.Scheduler;
 
+    /// <summary>What the Mailer counted.</summary>
+    protected Picomon.Metrics.NotificationCounters Counters { get; } = new();
+
     /// <summary>Every log line published so far, with its exception if any.</summary>
     protected IReadOnlyCollection<string> LogLines => _logLines;
 
@@ -47,7 +50,7 @@ public abstract class MailerSpecBase() : Akka.TestKit.Xunit2.TestKit(Hocon)
         RemoteCertificateValidationCallback? pin = pinnedCertificateOf?.Certificate is { } expected
             ? (_, certificate, _, _) => certificate?.GetCertHashString() == expected.GetCertHashString()
             : null;
-        var mailer = Sys.ActorOf(Mailer.Props(settings, outbox, pin), "mailer");
+        var mailer = Sys.ActorOf(Mailer.Props(settings, outbox, Counters, "email", pin), "mailer");
         await mailer.Ask<ActorIdentity>(new Identify(null), Wait);
         return mailer;
     }

@@ -48,6 +48,8 @@ public sealed class MailerSpecs : MailerSpecBase
         Assert.Equal(new Mailer.Flushed(0), await FlushAsync(mailer, TimeSpan.FromSeconds(10)));
         Assert.Equal(["first", "second", "third"], Subjects(server.Messages));
         Assert.Equal(0, outbox.Count);
+        // Mail() makes reports; two attempts failed.
+        Assert.Equal((3, 2, 0), (Counters.SentCount("email", "report"), Counters.FailedCount("email"), Counters.QueuedCount("email")));
     }
 
     [Fact]

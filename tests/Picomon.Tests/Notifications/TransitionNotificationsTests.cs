@@ -14,8 +14,8 @@ public sealed class TransitionNotificationsTests
         string message = "Connection refused") =>
         new("test/web", from, to, at, message, 3, errorSince, ErrorInterval);
 
-    private static CheckState Row(CheckStatus status, int incidents, string? problemMessageId = null) =>
-        new("test/web", status, T, 0, "", null, null, null, problemMessageId, incidents);
+    private static CheckState Row(CheckStatus status, int incidents) =>
+        new("test/web", status, T, 0, "", null, null, null, incidents);
 
     [Fact]
     public void Entering_error_is_a_problem_that_opens_the_incident_the_row_counts()
@@ -25,18 +25,18 @@ public sealed class TransitionNotificationsTests
         var notification = Assert.Single(TransitionNotifications.For(Check, problem, Row(CheckStatus.Error, 3)));
 
         Assert.Equal(new Notification(NotificationKind.Problem, "test/web#3", "test/web", "CheckTest", "host", CheckStatus.Error,
-            T, T, "Connection refused", ErrorInterval, null), notification);
+            T, T, "Connection refused", ErrorInterval), notification);
     }
 
     [Fact]
-    public void Leaving_error_is_an_ok_closing_the_incident_threaded_to_its_problem_mail()
+    public void Leaving_error_is_an_ok_closing_the_incident()
     {
         var recovery = Transition(CheckStatus.Error, CheckStatus.Ok, T + TimeSpan.FromHours(2), T, "what it recovered from");
 
-        var notification = Assert.Single(TransitionNotifications.For(Check, recovery, Row(CheckStatus.Ok, 3, "<problem@x>")));
+        var notification = Assert.Single(TransitionNotifications.For(Check, recovery, Row(CheckStatus.Ok, 3)));
 
         Assert.Equal(new Notification(NotificationKind.Ok, "test/web#3", "test/web", "CheckTest", "host", CheckStatus.Ok,
-            T + TimeSpan.FromHours(2), T, "what it recovered from", ErrorInterval, "<problem@x>"), notification);
+            T + TimeSpan.FromHours(2), T, "what it recovered from", ErrorInterval), notification);
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public sealed class TransitionNotificationsTests
     public void A_notification_survives_a_json_round_trip()
     {
         var notification = Assert.Single(TransitionNotifications.For(Check,
-            Transition(CheckStatus.Error, CheckStatus.Ok, T + TimeSpan.FromMinutes(7), T), Row(CheckStatus.Ok, 12, "<p@x>")));
+            Transition(CheckStatus.Error, CheckStatus.Ok, T + TimeSpan.FromMinutes(7), T), Row(CheckStatus.Ok, 12)));
 
         var back = System.Text.Json.JsonSerializer.Deserialize<Notification>(System.Text.Json.JsonSerializer.Serialize(notification));
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Picomon.Probes;
+using Picomon.Processes;
 using Picomon.Tests.Support;
 
 namespace Picomon.Tests.Probes;
@@ -117,9 +118,9 @@ public class PluginProbeTests
         var (outcome, error) = await ChildProcess.RunAsync([Path.Combine(Scripts, "flood.sh")], CancellationToken.None);
         Assert.Null(error);
         Assert.Equal(2, outcome!.ExitCode);
-        Assert.Equal(ProbeNet.ReadCap, outcome.Stdout.Length);
-        Assert.Equal(ProbeNet.ReadCap, outcome.Stderr.Length);
-        Assert.Equal("CRITICAL: flood | bytes=10000000", outcome.FirstLine);
+        Assert.Equal(ChildProcess.ReadCap, outcome.Stdout.Length);
+        Assert.Equal(ChildProcess.ReadCap, outcome.Stderr.Length);
+        Assert.Equal("CRITICAL: flood | bytes=10000000", ProbeCommand.FirstLine(outcome));
         Assert.Equal(ProbeResult.Fail("CRITICAL: flood (CRITICAL, exit 2)"), await Run(NoHost, Path.Combine(Scripts, "flood.sh")));
     }
 

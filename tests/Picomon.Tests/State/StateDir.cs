@@ -41,7 +41,7 @@ internal sealed class StateDir : IDisposable
     public static StoredCheck Check(string id, CheckStatus status = CheckStatus.Ok, string message = "") =>
         new(id, status, new DateTimeOffset(2026, 11, 24, 10, 2, 3, TimeSpan.FromHours(1)), status == CheckStatus.Ok ? 0 : 3,
             message, status == CheckStatus.Error ? new DateTimeOffset(2026, 11, 24, 10, 2, 3, TimeSpan.FromHours(1)) : null,
-            status == CheckStatus.Error ? $"<{id}@picomon.example>" : null, status == CheckStatus.Error ? 1 : 0);
+            status == CheckStatus.Error ? 1 : 0);
 
     public static OutgoingMail Mail(int n, string? inReplyTo = null) =>
         new($"<mail-{n}@picomon.example>", "Picomon <picomon@example.org>", ["ops@example.org", "Öncall <oncall@example.org>"],

@@ -59,7 +59,7 @@ public sealed class StateStoreFailureTests : IDisposable
 
         using var reopened = _dir.Open();
         Assert.Equal(["a", "b", "c", "d"], reopened.LoadChecks().Select(c => c.Id));
-        Assert.Equal("<b@picomon.example>", reopened.LoadChecks()[1].OpenProblemMessageId);
+        Assert.Equal((CheckStatus.Error, "Connection refused"), (reopened.LoadChecks()[1].Status, reopened.LoadChecks()[1].LastMessage));
         StateDir.AssertSameMail(StateDir.Mail(2), reopened.Outbox.Peek());
         Assert.Equal(1, reopened.Outbox.Count);
         Assert.Equal("554 refused", Assert.Single(reopened.Outbox.DeadLetters).Reason);
@@ -129,7 +129,7 @@ public sealed class StateStoreFailureTests : IDisposable
         store.SaveCheck(StateDir.Check("late"));
 
         Assert.Equal(2, _dir.Errors.Count);
-        Assert.Equal($"state not saved to {_dir.DatabasePath}: 1 check state(s) and 1 queued mail(s) are lost", _dir.Errors[1]);
+        Assert.Equal($"state not saved to {_dir.DatabasePath}: 1 check state(s) and 1 queued notification(s) are lost", _dir.Errors[1]);
         Assert.Empty(_dir.Infos);
     }
 

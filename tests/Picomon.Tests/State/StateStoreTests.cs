@@ -16,10 +16,10 @@ public sealed class StateStoreTests : IDisposable
         var failing = new StoredCheck("http4/wéb ☃", CheckStatus.Error,
             new DateTimeOffset(2026, 11, 24, 10, 2, 3, 456, TimeSpan.FromHours(1)).AddTicks(7), 4,
             "HTTP 503 Service Unavailable (expected 2xx/3xx)\nsecond line\tтретья строка 🚨",
-            new DateTimeOffset(2026, 11, 24, 9, 58, 0, TimeSpan.FromHours(-5.5)), "<problem-1@picomon.example>", 7);
-        var ok = new StoredCheck("ping4/gw", CheckStatus.Ok, new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero), 0, "", null, null, 0);
+            new DateTimeOffset(2026, 11, 24, 9, 58, 0, TimeSpan.FromHours(-5.5)), 7);
+        var ok = new StoredCheck("ping4/gw", CheckStatus.Ok, new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero), 0, "", null, 0);
         var retrying = new StoredCheck("dns/ns1", CheckStatus.Retrying,
-            new DateTimeOffset(2026, 3, 29, 1, 59, 59, TimeSpan.FromHours(2)), 1, "timeout", null, null, 2);
+            new DateTimeOffset(2026, 3, 29, 1, 59, 59, TimeSpan.FromHours(2)), 1, "timeout", null, 2);
         using (var store = _dir.Open())
         {
             store.SaveCheck(failing);
@@ -80,11 +80,11 @@ public sealed class StateStoreTests : IDisposable
     {
         var row = new CheckState("smtp4/mx", CheckStatus.Error, DateTimeOffset.Parse("2026-11-24T10:02:03+01:00"), 3,
             "Operation timed out", DateTimeOffset.Parse("2026-11-24T10:00:00+01:00"), DateTimeOffset.Parse("2026-11-24T10:02:01+01:00"),
-            TimeSpan.FromSeconds(2), "<p@x>", 4);
+            TimeSpan.FromSeconds(2), 4);
 
         var stored = StoredCheck.From(row);
 
-        Assert.Equal(("<p@x>", 4), (stored.OpenProblemMessageId, stored.Incidents));
+        Assert.Equal(4, stored.Incidents);
         Assert.Equal(row with { LastRun = null, LastDuration = null }, stored.ToCheckState());
     }
 
@@ -188,7 +188,7 @@ public sealed class StateStoreTests : IDisposable
 
         var error = Assert.Throws<StateStoreException>(() => _dir.Open());
 
-        Assert.Equal($"cannot open state database {_dir.DatabasePath}: written by a newer Picomon (schema version 99, this one knows 3)",
+        Assert.Equal($"cannot open state database {_dir.DatabasePath}: written by a newer Picomon (schema version 99, this one knows 4)",
             error.Message);
     }
 

@@ -18,9 +18,8 @@ public static class ActorTestChecks
         TimeSpan.FromSeconds(60), SmtpTls.None, null, null, "[DOMAIN] {state}: {check} on {dest}",
         TimeSpan.Zero, "[DOMAIN] Picomon error report", "[DOMAIN] Picomon stopped");
 
-    /// <summary>Alert settings for an aggregator under test: a composer on a fixed host name.</summary>
-    public static StateAggregator.Alerting Alerting(EmailSettings? emails = null) =>
-        new(new MailComposer("mon.example.org"), emails ?? Emails);
+    /// <summary>A composer on a fixed host name.</summary>
+    public static readonly MailComposer Composer = new("mon.example.org");
 
     /// <summary>ok-after 1, flap detection off: the configuration's defaults.</summary>
     public static readonly AlertRules PlainRules = new(1, 0, 0.30, 0.25);

@@ -2,25 +2,20 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Picomon.Probes;
+namespace Picomon.Processes;
 
-/// <summary>Runs a check's command (program then arguments, never through a shell) for the
-/// <c>plugin</c> and <c>exec</c> probes: in its own process group, stdout and stderr read
-/// concurrently and each capped at <see cref="ProbeNet.ReadCap"/>, and when it exits, times out or
-/// is cancelled, its whole process group killed and the child reaped, so nothing it started keeps
+/// <summary>Runs a command (program then arguments, never through a shell) for the <c>plugin</c> and <c>exec</c>
+/// probes and the exec notification channel: in its own process group, its standard input given (or closed at
+/// once), stdout and stderr read concurrently and each capped at <see cref="ReadCap"/>, and when it exits, times
+/// out or is cancelled, its whole process group killed and the child reaped, so nothing it started keeps
 /// running.</summary>
 public static class ChildProcess
 {
-    /// <summary>What a finished command left: its exit code and its (capped) output.</summary>
-    public sealed record Outcome(int ExitCode, string Stdout, string Stderr)
-    {
-        /// <summary>The first line of stdout, or of stderr when stdout is blank ("" when both are), capped and
-        /// escaped as every quoted reply is.</summary>
-        public string FirstLine => FirstLineOf(Stdout) is { Length: > 0 } line ? line : FirstLineOf(Stderr);
+    /// <summary>Each output stream is capped at this many bytes (as every reply a probe reads is).</summary>
+    public const int ReadCap = 64 * 1024;
 
-        private static string FirstLineOf(string text) =>
-            ProbeNet.FirstLine(text.TrimStart()).Trim();
-    }
+    /// <summary>What a finished command left: its exit code and its (capped) output.</summary>
+    public sealed record Outcome(int ExitCode, string Stdout, string Stderr);
 
     // Process.Start cannot put the child in a new process group, and Kill(entireProcessTree) only
     // finds descendants through their parent links, which a double fork cuts. util-linux setsid
@@ -30,18 +25,16 @@ public static class ChildProcess
     private const string Setsid = "/usr/bin/setsid";
     private const int SigKill = 9;
 
-    /// <summary>Replaces <c>$ADDRESS$</c> and <c>$HOST$</c> in the arguments (not the program) by the
-    /// target's address and name; a check without hosts has no address and keeps them as written.</summary>
-    public static IReadOnlyList<string> Expand(IReadOnlyList<string> command, ProbeTarget target) =>
-        target.Address is null
-            ? command
-            : [command[0], .. command.Skip(1).Select(a => a.Replace("$ADDRESS$", target.Address).Replace("$HOST$", target.Name))];
+    /// <summary>Runs <paramref name="command"/> to its end with its standard input closed.</summary>
+    public static Task<(Outcome? Outcome, string? Error)> RunAsync(IReadOnlyList<string> command, CancellationToken cancellationToken) =>
+        RunAsync(command, stdin: null, environment: null, cancellationToken);
 
-    /// <summary>Runs <paramref name="command"/> to its end. Error is set instead when the program cannot
-    /// be started ("check_x: not found", "…: not executable"). On cancellation the group is killed,
-    /// the child reaped, and <see cref="OperationCanceledException"/> thrown.</summary>
-    public static async Task<(Outcome? Outcome, string? Error)> RunAsync(
-        IReadOnlyList<string> command, CancellationToken cancellationToken)
+    /// <summary>Runs <paramref name="command"/> to its end, <paramref name="stdin"/> (UTF-8) on its standard input
+    /// and <paramref name="environment"/> added to its environment. Error is set instead when the program cannot
+    /// be started ("check_x: not found", "…: not executable"). On cancellation the group is killed, the child
+    /// reaped, and <see cref="OperationCanceledException"/> thrown.</summary>
+    public static async Task<(Outcome? Outcome, string? Error)> RunAsync(IReadOnlyList<string> command, string? stdin,
+        IReadOnlyDictionary<string, string>? environment, CancellationToken cancellationToken)
     {
         var program = command[0];
         var path = Locate(program);
@@ -59,11 +52,14 @@ public static class ChildProcess
         start.ArgumentList.Add("--");
         start.ArgumentList.Add(path);
         foreach (var argument in command.Skip(1)) start.ArgumentList.Add(argument);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
 
         using var process = Process.Start(start)!;
-        process.StandardInput.Close(); // a program that reads stdin gets EOF, not the daemon's terminal
         var stdout = ReadCappedAsync(process.StandardOutput.BaseStream, cancellationToken);
         var stderr = ReadCappedAsync(process.StandardError.BaseStream, cancellationToken);
+        // Written while the output is read, so that a program answering before it has read everything cannot
+        // block on a full pipe; without input, a program that reads stdin gets EOF, not the daemon's terminal.
+        var input = WriteAndCloseAsync(process.StandardInput.BaseStream, stdin, cancellationToken);
         try
         {
             await process.WaitForExitAsync(cancellationToken);
@@ -77,6 +73,7 @@ public static class ChildProcess
         // The program is done; whatever it left running in its group is a stray, and would also hold
         // the output pipes open.
         KillGroup(process.Id);
+        await input;
         var outcome = new Outcome(process.ExitCode, await stdout, await stderr);
         cancellationToken.ThrowIfCancellationRequested();
         return (outcome, null);
@@ -105,13 +102,30 @@ public static class ChildProcess
         {
             int read;
             while ((read = await stream.ReadAsync(buffer, cancellationToken)) > 0)
-                kept.Write(buffer, 0, Math.Min(read, ProbeNet.ReadCap - (int)kept.Length));
+                kept.Write(buffer, 0, Math.Min(read, ReadCap - (int)kept.Length));
         }
         catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
         {
             // Cancelled, or the pipe went away with the killed group: keep what arrived.
         }
         return Encoding.UTF8.GetString(kept.GetBuffer(), 0, (int)kept.Length);
+    }
+
+    private static async Task WriteAndCloseAsync(Stream stream, string? text, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (text is not null) await stream.WriteAsync(Encoding.UTF8.GetBytes(text), cancellationToken);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException)
+        {
+            // Cancelled, or the program exited without reading it all (a broken pipe): its exit status says the rest.
+        }
+        finally
+        {
+            try { stream.Close(); }
+            catch (IOException) { /* the pipe is already broken */ }
+        }
     }
 
     private static void KillGroup(int processGroup) => _ = Kill(-processGroup, SigKill); // ESRCH: group already gone
