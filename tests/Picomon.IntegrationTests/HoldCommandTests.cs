@@ -30,7 +30,7 @@ public class HoldCommandTests
     private static async Task UntilInErrorAsync(Workspace dir, string id)
     {
         var until = DateTime.UtcNow + Deadline;
-        while (!Regex.IsMatch((await PicomonAsync(dir, "status")).Stdout, $"^error +{Regex.Escape(id)} ", RegexOptions.Multiline))
+        while (!Regex.IsMatch((await PicomonAsync(dir, "status")).Stdout, $"^(error|held) +{Regex.Escape(id)} ", RegexOptions.Multiline))
         {
             if (DateTime.UtcNow > until) throw new TimeoutException($"{id} never in error");
             await Task.Delay(200);

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using Picomon.Checks;
 using Picomon.Configuration;
+using Picomon.Metrics;
 using Picomon.Notifications;
 using Picomon.State;
 
@@ -13,8 +14,10 @@ namespace Picomon.Actors;
 /// (<see cref="TransitionNotifications"/>, the only place that decides them) and commits them, pending, with the
 /// check's new row in one write, then hands them to the <see cref="Notifier"/>. The rows and notifications of
 /// what its mailbox holds are committed together (a storm of transitions is one write, not one each). Answers a
-/// restarting check with its last known state, and gives immutable snapshots.</summary>
-public sealed class StateAggregator : ReceiveActor
+/// restarting check with its last known state, and gives immutable snapshots. Keeps the holds (maintenance
+/// windows, silences) on each check's row and applies them to its notifications (<see cref="HeldNotifications"/>),
+/// re-reading them whenever they change (<see cref="HoldCalendar.NextChange"/>, a silence command, a reload).</summary>
+public sealed class StateAggregator : ReceiveActor, IWithTimers
 {
     /// <summary>One probe run of a check, with the status and flap history it left the check in.</summary>
     public sealed record CheckRan(
@@ -44,8 +47,13 @@ public sealed class StateAggregator : ReceiveActor
         private GetSnapshot() { }
     }
 
-    /// <summary>A reload: forget the checks that left the configuration.</summary>
-    public sealed record Retain(IReadOnlyCollection<string> Ids);
+    /// <summary>The running configuration (at start and at each reload): its checks (the others are forgotten) and
+    /// maintenance windows; <paramref name="BaseTick"/> turns a check's error-every into its error interval.</summary>
+    public sealed record Reconfigure(IReadOnlyList<CheckDefinition> Checks, IReadOnlyList<MaintenanceWindow> Maintenance,
+        TimeSpan BaseTick)
+    {
+        public static Reconfigure From(PicomonSettings settings) => new(settings.Checks, settings.Maintenance, settings.BaseTick);
+    }
 
     /// <summary>Silence <paramref name="Patterns"/> from now for <paramref name="For"/>; the answer is the new <see cref="Silence"/>.</summary>
     public sealed record AddSilence(IReadOnlyList<string> Patterns, TimeSpan For, string Comment);
@@ -78,11 +86,23 @@ public sealed class StateAggregator : ReceiveActor
         private CommitDue() { }
     }
 
+    /// <summary>Self-message: a maintenance window opens or closes, or a silence ends, now.</summary>
+    private sealed class HoldsDue
+    {
+        public static readonly HoldsDue Instance = new();
+        private HoldsDue() { }
+    }
+
     private readonly Dictionary<string, CheckState> _table = new(StringComparer.Ordinal);
     private readonly IStateStore _store;
     private readonly IActorRef? _notifier;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly HoldBook _holds;
+    private readonly HoldCalendar _calendar = new();
+    private readonly NotificationCounters? _counters;
+    // What a held Problem, sent later, names: each check's definition and error interval.
+    private readonly Dictionary<string, (CheckDefinition Check, TimeSpan ErrorInterval)> _checks = new(StringComparer.Ordinal);
+    private IReadOnlyList<MaintenanceWindow> _windows = [];
     // Rows and notifications waiting for the CommitDue posted when the first of them came.
     private readonly Dictionary<string, StoredCheck> _unsaved = new(StringComparer.Ordinal);
     private readonly List<Notification> _unsent = [];
@@ -91,26 +111,42 @@ public sealed class StateAggregator : ReceiveActor
     /// <param name="store">Where rows and pending notifications are kept; the table starts from the rows it remembers.</param>
     /// <param name="notifier">Told <see cref="Notifier.Queued"/> once notifications are committed; without it,
     /// transitions are only logged and saved.</param>
-    public StateAggregator(IStateStore store, IActorRef? notifier)
+    /// <param name="counters">Counts the notifications the holds suppress.</param>
+    public StateAggregator(IStateStore store, IActorRef? notifier, NotificationCounters? counters)
     {
         _store = store;
         _notifier = notifier;
+        _counters = counters;
         _holds = new HoldBook(store.Holds);
         foreach (var row in store.LoadChecks()) _table[row.Id] = row.ToCheckState();
         Receive<CommitDue>(_ => Commit());
-        Receive<Retain>(OnRetain);
+        Receive<HoldsDue>(_ => RefreshHolds());
+        Receive<Reconfigure>(OnReconfigure);
         Receive<CheckChanged>(OnChanged);
         Receive<CheckRan>(OnRan);
         Receive<GetCheckStatus>(q => Sender.Tell(new CheckStatusReply(q.Id, _table.GetValueOrDefault(q.Id))));
         Receive<GetSnapshot>(_ => Sender.Tell(TakeSnapshot()));
-        Receive<AddSilence>(a => Sender.Tell(_holds.AddSilence(a.Patterns, a.For, a.Comment, Now)));
+        Receive<AddSilence>(a =>
+        {
+            Sender.Tell(_holds.AddSilence(a.Patterns, a.For, a.Comment, Now));
+            RefreshHolds();
+        });
         Receive<ListSilences>(_ => Sender.Tell(new SilenceList(_holds.ActiveSilences(Now))));
-        Receive<ExpireSilence>(e => Sender.Tell(new SilenceExpired(e.Id, _holds.ExpireSilence(e.Id, Now))));
+        Receive<ExpireSilence>(e =>
+        {
+            Sender.Tell(new SilenceExpired(e.Id, _holds.ExpireSilence(e.Id, Now)));
+            RefreshHolds();
+        });
         Receive<Acknowledge>(OnAcknowledge);
     }
 
-    public static Props Props(IStateStore store, IActorRef? notifier) =>
-        Akka.Actor.Props.Create(() => new StateAggregator(store, notifier));
+    public static Props Props(IStateStore store, IActorRef? notifier, NotificationCounters? counters = null) =>
+        Akka.Actor.Props.Create(() => new StateAggregator(store, notifier, counters));
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    // A restart: the silences in the store hold again, and a held Problem whose holds ended meanwhile waits for its run.
+    protected override void PreStart() => RefreshHolds();
 
     private DateTimeOffset Now => Context.System.Scheduler.Now;
 
@@ -121,12 +157,32 @@ public sealed class StateAggregator : ReceiveActor
         return $"{seconds / 3600}:{seconds / 60 % 60:00}:{seconds % 60:00}";
     }
 
-    private void OnRetain(Retain retain)
+    private void OnReconfigure(Reconfigure next)
     {
-        var keep = retain.Ids.ToHashSet(StringComparer.Ordinal);
+        var keep = next.Checks.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
         foreach (var id in _table.Keys.Where(id => !keep.Contains(id)).ToList()) _table.Remove(id);
         foreach (var id in _unsaved.Keys.Where(id => !keep.Contains(id)).ToList()) _unsaved.Remove(id);
-        _store.ForgetChecksExcept(retain.Ids);
+        _store.ForgetChecksExcept(keep);
+        _checks.Clear();
+        foreach (var check in next.Checks) _checks[check.Id] = (check, check.ErrorInterval(next.BaseTick));
+        _windows = next.Maintenance;
+        RefreshHolds();
+    }
+
+    /// <summary>The holds changed (or may have): each row gets its holds now, and the reconcile rule where the last
+    /// one ended; the next change is timed.</summary>
+    private void RefreshHolds()
+    {
+        _calendar.Update(_windows, _holds.ActiveSilences(Now), Now);
+        foreach (var row in _table.Values.ToList())
+        {
+            var next = HeldNotifications.Holds(row, _calendar.Of(row.Id), Now);
+            if (next != row) _table[row.Id] = next;
+            if (row.Held != HoldReasons.None && next.Held == HoldReasons.None && next.HeldProblem)
+                _log.Info("{0}: holds ended; its Problem goes out if the next run confirms it", row.Id);
+        }
+        if (_calendar.NextChange is { } change) Timers.StartSingleTimer(nameof(HoldsDue), HoldsDue.Instance, change - Now);
+        else Timers.Cancel(nameof(HoldsDue));
     }
 
     private void OnAcknowledge(Acknowledge ack)
@@ -142,12 +198,19 @@ public sealed class StateAggregator : ReceiveActor
         Log(transition);
         var known = _table.TryGetValue(transition.CheckId, out var before);
         before ??= CheckState.New(transition.CheckId, transition.From, transition.At);
-        var row = before.After(transition);
+        _checks[check.Id] = (check, transition.ErrorInterval);
+        var (row, notifications) = HeldNotifications.OnTransition(check, transition, before, _calendar.Of(check.Id));
         if (transition.IsRecovery) _holds.Closed(Incident.Id(row.Id, row.Incidents));
+        if (transition.IsProblem && row.HeldProblem) Suppressed(row);
         _table[row.Id] = row;
-        var notifications = TransitionNotifications.For(check, transition, row);
         if (_notifier is not null) _unsent.AddRange(notifications);
         if (!known || Durable(before) != Durable(row) || notifications.Count > 0) Save(row);
+    }
+
+    private void Suppressed(CheckState row)
+    {
+        foreach (var reason in Reconcile.Each(row.Held)) _counters?.Suppressed(Reconcile.Label(reason));
+        _log.Info("{0}: Problem held ({1})", row.Id, Reconcile.Labels(row.Held));
     }
 
     private void Save(CheckState row)
@@ -192,9 +255,17 @@ public sealed class StateAggregator : ReceiveActor
             LastDuration = run.Duration,
             Flap = run.Flap,
         };
+        Notification? problem = null;
+        if (_checks.TryGetValue(run.Id, out var check))
+            (row, problem) = HeldNotifications.OnRun(check.Check, row, run.StartedAt, finished, check.ErrorInterval);
+        if (problem is not null)
+        {
+            _log.Warning("{0}: holds ended and the check is still in error: Problem", run.Id);
+            if (_notifier is not null) _unsent.Add(problem);
+        }
         _table[row.Id] = row;
         // A run that leaves an OK check OK costs no write.
-        if (!known || Durable(before) != Durable(row)) Save(row);
+        if (!known || Durable(before) != Durable(row) || problem is not null) Save(row);
 
         if (run.Success)
             _log.Debug("{0}: OK in {1:0} ms", run.Id, run.Duration.TotalMilliseconds);
@@ -203,8 +274,9 @@ public sealed class StateAggregator : ReceiveActor
                 run.Id, run.Status, run.ConsecutiveFailures, run.Duration.TotalMilliseconds, run.Message);
     }
 
-    // The flap history is kept in memory only: a change of it alone costs no write.
-    private static CheckState Durable(CheckState row) => row with { LastRun = null, LastDuration = null, Flap = default };
+    // The flap history and the holds in force are kept in memory only: a change of them alone costs no write.
+    private static CheckState Durable(CheckState row) =>
+        row with { LastRun = null, LastDuration = null, Flap = default, Held = HoldReasons.None, ConfirmAfter = null };
 
     private StateSnapshot TakeSnapshot() =>
         new(Now, _table.Values.OrderBy(r => r.Id, StringComparer.Ordinal).ToList());

@@ -7,6 +7,12 @@ namespace Picomon.Checks;
 /// <param name="Incidents">How many incidents the check has had: the number of the open one while in
 /// error, of the last one otherwise (0: none yet).</param>
 /// <param name="Flap">The check's flap detection: its last runs' changes and whether it is flapping.</param>
+/// <param name="HeldProblem">In error, and its Problem was held (not sent): the reconcile rule sends it when the
+/// holds end, or nothing if the check recovers first.</param>
+/// <param name="Held">The holds on the check's notifications now (not stored: recomputed from the windows and
+/// silences).</param>
+/// <param name="ConfirmAfter">The last hold ended at this time with the Problem still held: a run that started then
+/// or later and leaves the check in error sends it (not stored: a restart sets it again).</param>
 public sealed record CheckState(
     string Id,
     CheckStatus Status,
@@ -17,7 +23,10 @@ public sealed record CheckState(
     DateTimeOffset? LastRun,
     TimeSpan? LastDuration,
     int Incidents = 0,
-    FlapHistory Flap = default)
+    FlapHistory Flap = default,
+    bool HeldProblem = false,
+    HoldReasons Held = HoldReasons.None,
+    DateTimeOffset? ConfirmAfter = null)
 {
     /// <summary>A check not seen before, first reported in <paramref name="status"/> at <paramref name="since"/>.</summary>
     public static CheckState New(string id, CheckStatus status, DateTimeOffset since) =>
@@ -33,5 +42,10 @@ public sealed record CheckState(
         LastMessage = transition.To == CheckStatus.Ok ? "" : transition.Message,
         ErrorSince = transition.To == CheckStatus.Error ? transition.ErrorSince : null,
         Incidents = transition.IsProblem ? Incidents + 1 : Incidents,
+        HeldProblem = transition.To == CheckStatus.Error && HeldProblem,
+        ConfirmAfter = transition.To == CheckStatus.Error ? ConfirmAfter : null,
     };
+
+    /// <summary>A Problem of this check went out and its OK has not (what the reconcile rule compares with).</summary>
+    public bool Notified => Status == CheckStatus.Error && !HeldProblem;
 }

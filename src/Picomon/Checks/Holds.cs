@@ -44,6 +44,13 @@ public static class Reconcile
     /// (a Problem is never left without its OK): yes, except while flapping, whose OK waits for the flapping to end.</summary>
     public static bool OkAtOnce(HoldReasons holds) => (holds & HoldReasons.Flapping) == 0;
 
+    /// <summary>Each reason of <paramref name="holds"/>, in declaration order.</summary>
+    public static IEnumerable<HoldReasons> Each(HoldReasons holds) =>
+        Enum.GetValues<HoldReasons>().Where(r => r != HoldReasons.None && holds.HasFlag(r));
+
+    /// <summary>The labels of <paramref name="holds"/>, comma-separated, as status, the dump and the JSON show them.</summary>
+    public static string Labels(HoldReasons holds) => string.Join(", ", Each(holds).Select(Label));
+
     /// <summary>The label of a reason in metrics and status (<c>maintenance</c>).</summary>
     public static string Label(HoldReasons reason) => reason switch
     {

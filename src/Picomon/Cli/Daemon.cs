@@ -131,7 +131,8 @@ public static class Daemon
         var counters = relays.Operations.Notifications;
         var mailer = system.ActorOf(Mailer.Props(settings.Emails, store.Outbox, counters), "mailer");
         var notifier = system.ActorOf(Notifier.Props(settings, store, composer, new ChannelSenders(store, counters, mailer)), "notifier");
-        var aggregator = system.ActorOf(StateAggregator.Props(store, notifier), "state");
+        var aggregator = system.ActorOf(StateAggregator.Props(store, notifier, counters), "state");
+        aggregator.Tell(StateAggregator.Reconfigure.From(settings));
         var load = new LoadStats();
         var checks = system.ActorOf(ChecksSupervisor.Props(settings.Checks,
             relays.Operations.Probe(c => c.Type.CreateProbe(c.Options, App.Version)), aggregator, settings.BaseTick, load), "checks");

@@ -292,18 +292,20 @@ public sealed class SqliteStateStore : IStateStore
     private static void Insert(SqliteTransaction transaction, StoredCheck check) =>
         StateSchema.Execute(transaction,
             """
-            INSERT OR REPLACE INTO checks (id, status, since, consecutive_failures, last_message, error_since, incidents)
-            VALUES ($id, $status, $since, $failures, $message, $errorSince, $incidents)
+            INSERT OR REPLACE INTO checks (id, status, since, consecutive_failures, last_message, error_since, incidents, held_problem)
+            VALUES ($id, $status, $since, $failures, $message, $errorSince, $incidents, $heldProblem)
             """,
             ("$id", check.Id), ("$status", check.Status.ToString()), ("$since", StateSchema.Time(check.Since)),
             ("$failures", check.ConsecutiveFailures), ("$message", check.LastMessage),
-            ("$errorSince", StateSchema.Time(check.ErrorSince)), ("$incidents", check.Incidents));
+            ("$errorSince", StateSchema.Time(check.ErrorSince)), ("$incidents", check.Incidents),
+            ("$heldProblem", check.HeldProblem ? 1 : 0));
 
     private void LoadChecksFrom(SqliteConnection connection)
     {
         StateSchema.ForEachRow(connection,
-            "SELECT id, status, since, consecutive_failures, last_message, error_since, incidents FROM checks",
+            "SELECT id, status, since, consecutive_failures, last_message, error_since, incidents, held_problem FROM checks",
             row => _checks[row.GetString(0)] = new StoredCheck(row.GetString(0), StateSchema.ReadEnum<CheckStatus>(row, 1),
-                StateSchema.ReadTime(row, 2), row.GetInt32(3), row.GetString(4), StateSchema.ReadOptionalTime(row, 5), row.GetInt32(6)));
+                StateSchema.ReadTime(row, 2), row.GetInt32(3), row.GetString(4), StateSchema.ReadOptionalTime(row, 5), row.GetInt32(6),
+                row.GetInt32(7) != 0));
     }
 }

@@ -7,7 +7,7 @@ namespace Picomon.State;
 /// and the small SQL helpers the store and the outbox share.</summary>
 internal static class StateSchema
 {
-    public const int Version = 4;
+    public const int Version = 5;
 
     /// <summary>Migrations by target version: entry <c>i</c> turns schema <c>i</c> into <c>i + 1</c>.</summary>
     private static readonly string[] Migrations =
@@ -96,6 +96,10 @@ internal static class StateSchema
             at TEXT NOT NULL,
             comment TEXT NOT NULL
         ) WITHOUT ROWID;
+        """,
+        // Holds: a check in error whose Problem was held (not sent) remembers it across a restart.
+        """
+        ALTER TABLE checks ADD COLUMN held_problem INTEGER NOT NULL DEFAULT 0;
         """,
     ];
 

@@ -8,6 +8,8 @@ namespace Picomon.Status;
 public enum CheckViewState
 {
     [JsonStringEnumMemberName("error")] Error,
+    /// <summary>In error, its Problem held by a maintenance window or a silence (<see cref="CheckView.Hold"/> says which).</summary>
+    [JsonStringEnumMemberName("held")] Held,
     [JsonStringEnumMemberName("retrying")] Retrying,
     [JsonStringEnumMemberName("ok")] Ok,
 }
@@ -22,6 +24,8 @@ public enum CheckViewState
 /// <param name="ConsecutiveFailures">Failures in a row so far.</param>
 /// <param name="LastRun">When the last run started; null when none has finished yet.</param>
 /// <param name="LastDurationSeconds">How long the last run took.</param>
+/// <param name="Hold">The holds on the check's notifications now, comma-separated (<c>maintenance, silence</c>);
+/// empty when none.</param>
 public sealed record CheckView(
     string Id,
     CheckViewState State,
@@ -31,11 +35,12 @@ public sealed record CheckView(
     string Message,
     int ConsecutiveFailures,
     DateTimeOffset? LastRun,
-    double? LastDurationSeconds);
+    double? LastDurationSeconds,
+    string Hold = "");
 
 /// <summary>Every check (or those matching the patterns asked for), problems first, as of <paramref name="TakenAt"/>.</summary>
 public sealed record StatusReport(DateTimeOffset TakenAt, IReadOnlyList<CheckView> Checks)
 {
     [JsonIgnore]
-    public bool AnyInError => Checks.Any(c => c.State == CheckViewState.Error);
+    public bool AnyInError => Checks.Any(c => c.State is CheckViewState.Error or CheckViewState.Held);
 }

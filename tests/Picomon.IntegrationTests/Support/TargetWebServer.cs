@@ -12,12 +12,13 @@ namespace Picomon.IntegrationTests.Support;
 
 /// <summary>An in-process Kestrel on 127.0.0.1:0 that the daemon polls: it records when each path was
 /// requested and what it answered. <c>/health</c> answers 200 or 503 as <see cref="Healthy"/> says,
-/// <c>/fail</c> always 503, any other path 200.</summary>
+/// <c>/fail</c> always 503, a path set down by <see cref="SetDown"/> 503 until it is set up again, any other path 200.</summary>
 public sealed class TargetWebServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, ConcurrentQueue<Hit>> _hits = new();
     private volatile bool _healthy = true;
+    private readonly ConcurrentDictionary<string, bool> _down = new(StringComparer.Ordinal);
 
     private TargetWebServer(WebApplication app) => _app = app;
 
@@ -27,6 +28,13 @@ public sealed class TargetWebServer : IAsyncDisposable
     public int Port { get; private set; }
 
     public bool Healthy { get => _healthy; set => _healthy = value; }
+
+    /// <summary><paramref name="path"/> answers 503 while <paramref name="down"/>, 200 otherwise.</summary>
+    public void SetDown(string path, bool down)
+    {
+        if (down) _down[path] = true;
+        else _down.TryRemove(path, out _);
+    }
 
     public static async Task<TargetWebServer> StartAsync()
     {
@@ -57,7 +65,7 @@ public sealed class TargetWebServer : IAsyncDisposable
         {
             "/health" => _healthy ? 200 : 503,
             "/fail" => 503,
-            _ => 200,
+            _ => _down.ContainsKey(path) ? 503 : 200,
         };
         _hits.GetOrAdd(path, _ => new ConcurrentQueue<Hit>()).Enqueue(new Hit(DateTime.UtcNow, status));
         context.Response.StatusCode = status;

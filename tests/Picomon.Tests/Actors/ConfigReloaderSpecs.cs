@@ -60,7 +60,7 @@ public sealed class ConfigReloaderSpecs : ActorSpec, IDisposable
 
         var reconfigure = await _checks.ExpectMsgAsync<ChecksSupervisor.Reconfigure>();
         Assert.Equal("tcp4/127.0.0.1", Assert.Single(reconfigure.Checks).Id);
-        Assert.Equal(["tcp4/127.0.0.1"], (await _aggregator.ExpectMsgAsync<StateAggregator.Retain>()).Ids);
+        Assert.Equal(["tcp4/127.0.0.1"], (await _aggregator.ExpectMsgAsync<StateAggregator.Reconfigure>()).Checks.Select(c => c.Id));
         var notify = (await _notifier.ExpectMsgAsync<Notifier.Reconfigure>()).Settings.Notify;
         Assert.Equal(["other@example.org"], Assert.IsType<MailChannelSettings>(Assert.Single(notify.Channels)).To);
         Assert.Equal(["other@example.org"], (await _mailer.ExpectMsgAsync<Mailer.UpdateSettings>()).Settings.To);

@@ -55,14 +55,29 @@ public class StatusViewsTests
     }
 
     [Fact]
+    public void A_check_in_error_whose_problem_is_held_shows_held_with_its_holds_after_the_errors()
+    {
+        var held = Row("z/error", CheckStatus.Error, "down", T0) with { HeldProblem = true, Held = HoldReasons.Maintenance | HoldReasons.Silence };
+        var windowed = Row("b/ok", CheckStatus.Ok) with { Held = HoldReasons.Maintenance };
+        var report = Report(CheckPatterns.All, Row("a/error", CheckStatus.Error, "down", T0), held, windowed);
+
+        Assert.Equal([("a/error", CheckViewState.Error, ""), ("z/error", CheckViewState.Held, "maintenance, silence")],
+            report.Checks.Take(2).Select(c => (c.Id, c.State, c.Hold)));
+        Assert.Equal((CheckViewState.Ok, "maintenance"), report.Checks.Where(c => c.Id == "b/ok").Select(c => (c.State, c.Hold)).Single());
+        var line = StatusText.Render(report, TimeZoneInfo.Utc).Split('\n').Single(l => l.Contains("z/error"));
+        Assert.Matches(@"^held +z/error +host +2026-11-24T10:02:03\+00:00 +\[maintenance, silence\] down$", line);
+        Assert.Contains("\"state\":\"held\"", JsonSerializer.Serialize(report, StatusJson.Default.StatusReport));
+    }
+
+    [Fact]
     public void The_json_has_stable_camel_case_fields_iso_times_and_explicit_nulls()
     {
         var report = Report(CheckPatterns.Parse(["a/error", "n/new"], out _)!, Rows);
 
         Assert.Equal(
             """{"takenAt":"2026-11-24T10:12:03+00:00","checks":[""" +
-            """{"id":"a/error","state":"error","type":"test","target":"host","since":"2026-11-24T10:02:03+00:00","message":"down","consecutiveFailures":2,"lastRun":"2026-11-24T10:11:03+00:00","lastDurationSeconds":0.0125},""" +
-            """{"id":"n/new","state":"ok","type":"test","target":"host","since":null,"message":"","consecutiveFailures":0,"lastRun":null,"lastDurationSeconds":null}]}""",
+            """{"id":"a/error","state":"error","type":"test","target":"host","since":"2026-11-24T10:02:03+00:00","message":"down","consecutiveFailures":2,"lastRun":"2026-11-24T10:11:03+00:00","lastDurationSeconds":0.0125,"hold":""},""" +
+            """{"id":"n/new","state":"ok","type":"test","target":"host","since":null,"message":"","consecutiveFailures":0,"lastRun":null,"lastDurationSeconds":null,"hold":""}]}""",
             JsonSerializer.Serialize(report, StatusJson.Default.StatusReport));
     }
 
