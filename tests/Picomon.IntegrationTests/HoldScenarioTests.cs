@@ -12,7 +12,7 @@ public class HoldScenarioTests
 {
     private static readonly TimeSpan Deadline = Deadlines.Event;
 
-    private static string Config(int smtpPort, int webPort, string maintenance = "") => $$"""
+    private static string Config(int smtpPort, int webPort, string extra = "") => $$"""
         picomon {
           base-tick = 1s
           state-dir = "state"
@@ -35,7 +35,7 @@ public class HoldScenarioTests
             { type = http4, hosts = [b], name = "http4/b", port = {{webPort}}, url = "/b" }
             { type = http4, hosts = [c], name = "http4/c", port = {{webPort}}, url = "/c" }
           ]
-          {{maintenance}}
+          {{extra}}
         }
         """;
 
@@ -120,6 +120,31 @@ public class HoldScenarioTests
         await MoreRunsAsync(web, "/c", 3);
         await MoreRunsAsync(web, "/b", 3);
         Assert.Equal([Subject("Problem", "host-a"), Subject("OK", "host-a"), Subject("Problem", "host-b")], Subjects(smtp));
+        picomon.Signal(Daemon.SigTerm);
+        Assert.Equal(0, await picomon.WaitForExitAsync(Deadline));
+    }
+
+    [Fact]
+    public async Task Reminders_stop_after_an_ack_and_the_OK_still_arrives_in_the_Problem_s_thread()
+    {
+        using var dir = new Workspace();
+        await using var web = await TargetWebServer.StartAsync();
+        using var smtp = await SmtpServer.StartAsync();
+        using var picomon = await Daemon.StartAsync(dir, Config(smtp.Port, web.Port, "notify { repeat-interval = 2s }"), checks: 3);
+        web.SetDown("/a", true);
+        await MailAsync(smtp, Subject("Reminder", "host-a"));
+
+        Assert.Equal((0, "picomon: acknowledged http4/a#1\n", ""), await PicomonAsync(dir, "ack", "http4/a"));
+        // A reminder already on its way when the ack came may still arrive: count after some runs, then after more.
+        await MoreRunsAsync(web, "/a", 6);
+        var reminders = Subjects(smtp).Count(s => s == Subject("Reminder", "host-a"));
+        await MoreRunsAsync(web, "/a", 6);
+        Assert.Equal(reminders, Subjects(smtp).Count(s => s == Subject("Reminder", "host-a")));
+
+        web.SetDown("/a", false);
+        await MailAsync(smtp, Subject("OK", "host-a"));
+        var problem = smtp.Messages.Single(m => m.Message.Subject == Subject("Problem", "host-a")).Message;
+        Assert.Equal(problem.MessageId, smtp.Messages.Single(m => m.Message.Subject == Subject("OK", "host-a")).Message.InReplyTo);
         picomon.Signal(Daemon.SigTerm);
         Assert.Equal(0, await picomon.WaitForExitAsync(Deadline));
     }

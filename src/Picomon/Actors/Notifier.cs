@@ -157,15 +157,16 @@ public sealed class Notifier : ReceiveActor, IWithTimers
     }
 
     /// <summary>Reminders that fell due become pending notifications, sent as any other, and the next ones are
-    /// scheduled in the same commit. An incident no longer open (its check recovered, or left) is dropped.</summary>
+    /// scheduled in the same commit. An incident no longer open (its check recovered, or left) is dropped; an
+    /// acknowledged one (<c>picomon ack</c>, kept by the aggregator in the store) is not reminded.</summary>
     private void Remind()
     {
         if (Notify.RepeatInterval <= TimeSpan.Zero) return;
-        Commit(_reminders.Remind(Now, Notify.RepeatInterval, ReminderOf));
+        var acknowledged = _store.Holds.LoadAcks().Select(a => a.Incident).ToHashSet(StringComparer.Ordinal);
+        Commit(_reminders.Remind(Now, Notify.RepeatInterval, ReminderOf, acknowledged.Contains));
         ArmReminders();
     }
 
-    // Acknowledged incidents (`picomon ack`, issue 14) will get no reminder here, their thread kept for the OK.
     private Notification? ReminderOf(ScheduledReminder due)
     {
         if (!_checks.TryGetValue(due.CheckId, out var check) || _store.FindCheck(due.CheckId) is not { Status: CheckStatus.Error } row

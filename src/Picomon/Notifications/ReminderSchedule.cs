@@ -32,13 +32,16 @@ public sealed class ReminderSchedule
 
     /// <summary>What the reminders due at <paramref name="now"/> change: each incident still open (for which
     /// <paramref name="reminderOf"/> gives its reminder) is reminded and its next reminder scheduled
-    /// <paramref name="repeat"/> later; any other is closed.</summary>
-    public NotificationChanges Remind(DateTimeOffset now, TimeSpan repeat, Func<ScheduledReminder, Notification?> reminderOf)
+    /// <paramref name="repeat"/> later; any other is closed. An <paramref name="acknowledged"/> incident is not reminded
+    /// but stays scheduled, so that its thread is kept for its OK.</summary>
+    public NotificationChanges Remind(DateTimeOffset now, TimeSpan repeat, Func<ScheduledReminder, Notification?> reminderOf,
+        Func<string, bool> acknowledged)
     {
         var changes = new NotificationChanges();
         foreach (var due in Due(now))
         {
-            if (reminderOf(due) is { } reminder)
+            if (acknowledged(due.Incident)) changes.Scheduled.Add(due with { Due = now + repeat });
+            else if (reminderOf(due) is { } reminder)
             {
                 changes.Queued.Add(reminder);
                 changes.Scheduled.Add(due with { Due = now + repeat });

@@ -256,6 +256,31 @@ public sealed class NotifierSpecs(ITestOutputHelper output) : ActorSpec(output),
     }
 
     [Fact]
+    public async Task An_acknowledged_incident_gets_no_more_reminders_and_its_ok_still_goes_in_its_thread()
+    {
+        var notifier = await StartAsync(Settings("repeat-interval = 1h"));
+        Transition(notifier, Problem(11));
+        await _senders["page"].ExpectMsgAsync<ChannelSender.Deliver>();
+        var problem = Assert.Single(Mails("ops"));
+        Deliveries("page");
+        await AdvanceToAsync(Clock.Now + TimeSpan.FromHours(1), notifier);
+        await _senders["page"].ExpectMsgAsync<ChannelSender.Deliver>();
+        Assert.Single(Mails("ops"));
+        Deliveries("page");
+
+        _store.Holds.AddAck(new Acknowledgement($"{Check(11)}#1", Check(11), Clock.Now, "on it"));
+        await AdvanceToAsync(Clock.Now + TimeSpan.FromHours(3), notifier);
+        Assert.Equal((0, 0), (_store.MailOutbox("ops").Count, _store.DeliveryOutbox("page").Count));
+        Assert.Single(_store.LoadReminders());
+
+        Transition(notifier, Ok(11));
+        await _senders["page"].ExpectMsgAsync<ChannelSender.Deliver>();
+        var ok = Assert.Single(Mails("ops"));
+        Assert.Equal(("[DOMAIN] OK: CheckTCP4 on 192.0.2.11", problem.MessageId), (ok.Subject, ok.InReplyTo));
+        Assert.Empty(_store.LoadReminders());
+    }
+
+    [Fact]
     public async Task After_a_restart_a_reminder_long_overdue_is_sent_once_and_the_next_one_an_interval_later()
     {
         _store.CommitTransitions([new StoredCheck(Check(11), CheckStatus.Error, Clock.Now - TimeSpan.FromHours(5), 3, "down",
