@@ -11,6 +11,7 @@ namespace Picomon.IntegrationTests;
 public class HoldScenarioTests
 {
     private static readonly TimeSpan Deadline = Deadlines.Event;
+    private const int SigKill = 9;
 
     private static string Config(int smtpPort, int webPort, string extra = "") => $$"""
         picomon {
@@ -145,6 +146,39 @@ public class HoldScenarioTests
         await MailAsync(smtp, Subject("OK", "host-a"));
         var problem = smtp.Messages.Single(m => m.Message.Subject == Subject("Problem", "host-a")).Message;
         Assert.Equal(problem.MessageId, smtp.Messages.Single(m => m.Message.Subject == Subject("OK", "host-a")).Message.InReplyTo);
+        picomon.Signal(Daemon.SigTerm);
+        Assert.Equal(0, await picomon.WaitForExitAsync(Deadline));
+    }
+
+    [Fact]
+    public async Task A_held_Problem_and_its_silence_survive_kill_9_and_a_reload_and_the_expiry_then_sends_it_once()
+    {
+        using var dir = new Workspace();
+        await using var web = await TargetWebServer.StartAsync();
+        using var smtp = await SmtpServer.StartAsync();
+        var config = Config(smtp.Port, web.Port);
+        string silence;
+        using (var first = await Daemon.StartAsync(dir, config, checks: 3))
+        {
+            silence = (await PicomonAsync(dir, "silence", "add", "http4/a", "--for", "1h")).Stdout.Trim();
+            web.SetDown("/a", true);
+            await StatusUntilAsync(dir, @"^held +http4/a ");
+            first.Signal(SigKill);
+            await first.WaitForExitAsync(Deadline);
+        }
+
+        using var picomon = await Daemon.StartAsync(dir, config, checks: 3);
+        await MoreRunsAsync(web, "/a", 3);
+        await StatusUntilAsync(dir, @"^held +http4/a ");
+        await ReloadAsync(dir, config + "\n# edited\n");
+        await MoreRunsAsync(web, "/a", 3);
+        await StatusUntilAsync(dir, @"^held +http4/a ");
+        Assert.Empty(smtp.Messages);
+
+        Assert.Equal(0, (await PicomonAsync(dir, "silence", "expire", silence)).ExitCode);
+        await MailAsync(smtp, Subject("Problem", "host-a"));
+        await MoreRunsAsync(web, "/a", 3);
+        Assert.Equal([Subject("Problem", "host-a")], Subjects(smtp));
         picomon.Signal(Daemon.SigTerm);
         Assert.Equal(0, await picomon.WaitForExitAsync(Deadline));
     }

@@ -3,8 +3,8 @@ using System.Text.Json.Serialization;
 namespace Picomon.Status;
 
 /// <summary>A check's state as <c>picomon status</c>, its JSON and the HTTP API show it. Declared in display
-/// order: problems first, the worst first (issue 14's <c>unreachable</c>, <c>flapping</c> and <c>held</c> go
-/// between <see cref="Error"/> and <see cref="Retrying"/>). Each state's JSON name is fixed here.</summary>
+/// order: problems first, the worst first (<c>unreachable</c> and <c>flapping</c>, not done yet, will go between
+/// <see cref="Error"/> and <see cref="Held"/>). Each state's JSON name is fixed here.</summary>
 public enum CheckViewState
 {
     [JsonStringEnumMemberName("error")] Error,
