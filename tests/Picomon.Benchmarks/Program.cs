@@ -10,13 +10,14 @@ if (args is ["daemon-child", var config, var warmup, var measure])
 if (args is ["idle-part", var level, var partDir])
     return await IdleParts.ChildAsync(level, partDir);
 
-// --only SECTION runs one of: startup, one, alert, notify, hostile, idle, idle-parts, cpu, daemon, daemon-100k, http (to
-// re-measure a figure alone; daemon-100k is the two 100,000-check rows of daemon; cpu is the CPU per probe beside
-// Monit; http is the HTTP front end at 100,000 checks).
+// --only SECTION runs one of: startup, one, alert, notify, hostile, idle, idle-parts, cpu, daemon, daemon-100k, http,
+// cluster (to re-measure a figure alone; daemon-100k is the two 100,000-check rows of daemon; cpu is the CPU per probe
+// beside Monit; http is the HTTP front end at 100,000 checks; cluster is the failover time and 100,000 checks over
+// three nodes, with a throw-away PostgreSQL).
 var quick = args.Contains("--quick");
 var onlyAt = Array.IndexOf(args, "--only");
 var only = onlyAt >= 0 && onlyAt + 1 < args.Length ? args[onlyAt + 1] : null;
-string[] sections = ["startup", "one", "alert", "notify", "hostile", "idle", "idle-parts", "cpu", "daemon", "daemon-100k", "http"];
+string[] sections = ["startup", "one", "alert", "notify", "hostile", "idle", "idle-parts", "cpu", "daemon", "daemon-100k", "http", "cluster"];
 if (args.Length != (quick ? 1 : 0) + (only is null ? 0 : 2) || (only is not null && !sections.Contains(only)))
 {
     Console.Error.WriteLine($"usage: Picomon.Benchmarks [--quick] [--only {string.Join('|', sections)}]");
@@ -51,6 +52,7 @@ try
     if (Runs("idle-parts")) await new IdleParts(picomon, dir, results, quick).RunAsync(tcp);
 
     if (Runs("http")) await new HttpBenchmarks(picomon, dir, results, quick).RunAsync(tcp);
+    if (Runs("cluster")) await new ClusterBenchmarks(picomon, dir, results, quick).RunAsync(tcp);
     // A second nginx that logs every request, for the figures taken at the target; the first one stays
     // without a log, as the figures above were always measured.
     if (Runs("cpu") || Runs("daemon") || only == "daemon-100k")

@@ -200,7 +200,7 @@ public class HttpTests
     }
 
     [Fact]
-    public async Task Without_http_and_notify_socket_the_daemon_loads_nothing_of_aspnet_core_or_systemd()
+    public async Task Without_http_notify_socket_or_cluster_the_daemon_loads_nothing_of_aspnet_core_systemd_or_the_cluster()
     {
         using var dir = new Workspace();
         using var picomon = await Daemon.StartAsync(dir, Config("{ type = tcp4, hosts = [web], port = 1 }", ""), checks: 1);
@@ -211,6 +211,8 @@ public class HttpTests
         Assert.Contains("picomon.dll", loaded);
         Assert.DoesNotContain(loaded, f => f.StartsWith("Microsoft.AspNetCore.", StringComparison.Ordinal));
         Assert.DoesNotContain("Microsoft.Extensions.Hosting.Systemd.dll", loaded);
+        Assert.DoesNotContain(loaded, f => f.StartsWith("Akka.Cluster", StringComparison.Ordinal) || f.StartsWith("Akka.Remote", StringComparison.Ordinal));
+        Assert.DoesNotContain("Npgsql.dll", loaded);
         Assert.DoesNotContain("HTTP", picomon.Stderr);
         picomon.Signal(Daemon.SigTerm);
         Assert.Equal(0, await picomon.WaitForExitAsync(Deadline));

@@ -3,7 +3,7 @@ using Picomon.IntegrationTests.Support;
 
 namespace Picomon.IntegrationTests;
 
-/// <summary>SPEC §8 across restarts of the published binary, with a real SMTP server (aiosmtpd): a check in
+/// <summary>The durable state (README "Behaviour worth knowing", Durable state) across restarts of the published binary, with a real SMTP server (aiosmtpd): a check in
 /// error stays in error without a second Problem mail, its OK mail threads to the Problem mail sent before
 /// the restart, and a mail queued behind a stopped SMTP server is delivered once. The check is an exec
 /// whose result a flag file decides, so the test flips it up and down; its timeout is one that starting a

@@ -35,13 +35,20 @@ public sealed class NetWebServer : IAsyncDisposable
         NetWebServer? server = null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
+            // Kestrel's own deadlines (10 s for a TLS handshake, 30 s for a request's headers) are shorter than the
+            // tests' on a busy machine: the server would hang up on a client that is only slow.
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromMinutes(2);
             void Listen(IPAddress address) => kestrel.Listen(address, 0, listen =>
             {
                 if (certificate is not null)
-                    listen.UseHttps(https => https.ServerCertificateSelector = (_, name) =>
+                    listen.UseHttps(https =>
                     {
-                        server!.ServerNames.Enqueue(name);
-                        return certificate;
+                        https.HandshakeTimeout = TimeSpan.FromMinutes(2);
+                        https.ServerCertificateSelector = (_, name) =>
+                        {
+                            server!.ServerNames.Enqueue(name);
+                            return certificate;
+                        };
                     });
             });
             Listen(IPAddress.Loopback);

@@ -41,10 +41,16 @@ public sealed class WebhookReceiver : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
+        builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            if (certificate is not null) listen.UseHttps(certificate);
-        }));
+            // Longer than Kestrel's own deadlines (10 s for a TLS handshake, 30 s for the headers): on a busy machine a
+            // slow client is not a gone one.
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromMinutes(2);
+            kestrel.Listen(IPAddress.Loopback, 0, listen =>
+            {
+                if (certificate is not null) listen.UseHttps(certificate, https => https.HandshakeTimeout = TimeSpan.FromMinutes(2));
+            });
+        });
         var app = builder.Build();
         var receiver = new WebhookReceiver(app);
         app.Run(receiver.ServeAsync);

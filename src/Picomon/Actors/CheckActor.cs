@@ -8,7 +8,7 @@ using static Picomon.Actors.StateAggregator;
 
 namespace Picomon.Actors;
 
-/// <summary>One check (SPEC §4): owns its schedule — one timer re-armed at each due time, due times
+/// <summary>One check (README "Behaviour worth knowing", Checks): owns its schedule — one timer re-armed at each due time, due times
 /// laid on a grid of scheduled starts so nothing drifts —, its consecutive-failure count and its state
 /// machine OK → Retrying → Error → OK. Runs its probe off the mailbox, never two at once, and tells the
 /// aggregator about every run and every transition. Its state survives a restart: it first asks the
@@ -20,19 +20,19 @@ namespace Picomon.Actors;
 public sealed class CheckActor : UntypedActor
 {
     /// <summary>Run now (unless a run is in flight) and restart the schedule from now (SIGUSR1).</summary>
-    public sealed class RunNow { public static readonly RunNow Instance = new(); private RunNow() { } }
+    public sealed class RunNow : INoSerializationVerificationNeeded { public static readonly RunNow Instance = new(); private RunNow() { } }
 
     /// <summary>Start no more runs; the actor stops itself once its in-flight run, if any, has finished.</summary>
-    public sealed class StopScheduling { public static readonly StopScheduling Instance = new(); private StopScheduling() { } }
+    public sealed class StopScheduling : INoSerializationVerificationNeeded { public static readonly StopScheduling Instance = new(); private StopScheduling() { } }
 
     /// <summary>The timer's message. A new one each time the timer is armed: only the one in
     /// <see cref="_armed"/> counts, so re-arming or stopping cancels by forgetting (the stale one is
     /// dropped on arrival, or dead-lettered silently once the actor is gone).</summary>
-    private sealed class Due : IDeadLetterSuppression;
+    private sealed class Due : IDeadLetterSuppression, INoSerializationVerificationNeeded;
 
     /// <summary><see cref="Incarnation"/> tells a result of this actor instance from one of a run
     /// started before a restart.</summary>
-    private sealed record RunCompleted(object Incarnation, ProbeResult Result, DateTimeOffset StartedAt);
+    private sealed record RunCompleted(object Incarnation, ProbeResult Result, DateTimeOffset StartedAt) : INoSerializationVerificationNeeded;
 
     private readonly CheckDefinition _check;
     private readonly IProbe _probe;

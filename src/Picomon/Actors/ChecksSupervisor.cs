@@ -9,7 +9,7 @@ namespace Picomon.Actors;
 
 /// <summary>Parent of the check actors: creates one per check, its first run spread evenly over the first
 /// base tick, restarts a crashed check alone after a growing delay, fans out "run all now" (SIGUSR1), "run these now"
-/// (<c>picomon run-now</c>) and the graceful stop (SPEC §7: start no new runs, let running ones finish or time out). Its
+/// (<c>picomon run-now</c>) and the graceful stop (start no new runs, let running ones finish or time out). Its
 /// <see cref="LoadMonitor"/> child reports, once a minute, runs that started late or were skipped.</summary>
 /// <remarks>The backoff is kept here rather than by Akka's <c>BackoffSupervisor</c>, which puts an actor of its
 /// own between the parent and each child. Measured (Akka 1.5.74, 20,000 idle children, managed heap): 1.95 KB
@@ -20,7 +20,7 @@ namespace Picomon.Actors;
 public sealed class ChecksSupervisor : ReceiveActor, IWithTimers
 {
     /// <summary>Every check runs now and restarts its schedule from now.</summary>
-    public sealed class RunAllNow
+    public sealed class RunAllNow : INoSerializationVerificationNeeded
     {
         public static readonly RunAllNow Instance = new();
         private RunAllNow() { }
@@ -28,18 +28,18 @@ public sealed class ChecksSupervisor : ReceiveActor, IWithTimers
 
     /// <summary>The checks whose id matches run now and restart their schedule from now (<c>picomon run-now</c>);
     /// the sender gets <see cref="RunMatchingStarted"/> with how many matched.</summary>
-    public sealed record RunMatchingNow(CheckPatterns Patterns);
+    public sealed record RunMatchingNow(CheckPatterns Patterns) : INoSerializationVerificationNeeded;
 
-    public sealed record RunMatchingStarted(int Matched);
+    public sealed record RunMatchingStarted(int Matched) : INoSerializationVerificationNeeded;
 
     /// <summary>Stop scheduling runs; the sender gets <see cref="ChecksStopped"/> once no run is in flight.</summary>
-    public sealed class StopChecks
+    public sealed class StopChecks : INoSerializationVerificationNeeded
     {
         public static readonly StopChecks Instance = new();
         private StopChecks() { }
     }
 
-    public sealed class ChecksStopped
+    public sealed class ChecksStopped : INoSerializationVerificationNeeded
     {
         public static readonly ChecksStopped Instance = new();
         private ChecksStopped() { }
@@ -47,12 +47,21 @@ public sealed class ChecksSupervisor : ReceiveActor, IWithTimers
 
     /// <summary>A reload (SIGHUP): unchanged checks keep running untouched; changed ones are restarted (and
     /// resume their state from the aggregator); new ones start; removed ones stop. Replies <see cref="Reconfigured"/>.</summary>
-    public sealed record Reconfigure(IReadOnlyList<CheckDefinition> Checks, TimeSpan BaseTick);
+    public sealed record Reconfigure(IReadOnlyList<CheckDefinition> Checks, TimeSpan BaseTick) : INoSerializationVerificationNeeded;
 
-    public sealed record Reconfigured(int Unchanged, int Changed, int Added, int Removed);
+    public sealed record Reconfigured(int Unchanged, int Changed, int Added, int Removed) : INoSerializationVerificationNeeded;
+
+    /// <summary>How the supervisor's first checks start: their first runs spread over <see cref="FirstRunWindow"/> (at
+    /// most the base tick); and whether it is one partition of a cluster node, which runs one supervisor per partition:
+    /// then the node reports their load once for all, and the partition logs its start.</summary>
+    public sealed record Placement(TimeSpan? FirstRunWindow, bool Partition)
+    {
+        /// <summary>A daemon's start: over the first base tick, with the load report.</summary>
+        public static readonly Placement Start = new(null, false);
+    }
 
     /// <summary>The timer's message (and key) for the restart of a crashed check.</summary>
-    private sealed record RestartDue(string Id);
+    private sealed record RestartDue(string Id) : INoSerializationVerificationNeeded;
 
     private readonly HashSet<IActorRef> _running = [];
     private readonly Dictionary<string, (CheckDefinition Check, IActorRef Child)> _children = new(StringComparer.Ordinal);
@@ -70,17 +79,20 @@ public sealed class ChecksSupervisor : ReceiveActor, IWithTimers
     private bool _stopping;
 
     /// <param name="load">The checks' schedule statistics; a fresh one when null (the caller may read it).</param>
+    /// <param name="placement">Where the checks come from; <see cref="Placement.Start"/> when null.</param>
     public ChecksSupervisor(IReadOnlyList<CheckDefinition> checks, Func<CheckDefinition, IProbe> probeFactory,
-        IActorRef aggregator, TimeSpan baseTick, LoadStats? load = null)
+        IActorRef aggregator, TimeSpan baseTick, LoadStats? load = null, Placement? placement = null)
     {
         _probeFactory = probeFactory;
         _aggregator = aggregator;
         _baseTick = baseTick;
         _load = load ?? new LoadStats();
-        Context.ActorOf(LoadMonitor.Props(_load), LoadMonitor.ActorName);
+        placement ??= Placement.Start;
+        if (!placement.Partition) Context.ActorOf(LoadMonitor.Props(_load), LoadMonitor.ActorName);
+        var window = placement.FirstRunWindow is { } w && w < baseTick ? w : baseTick;
         for (var i = 0; i < checks.Count; i++)
-            Start(checks[i], i, checks.Count);
-        _log.Info("Started {0} checks", checks.Count);
+            Start(checks[i], i, checks.Count, window);
+        if (!placement.Partition) _log.Info("Started {0} checks", checks.Count);
 
         Receive<RunAllNow>(_ =>
         {
@@ -131,10 +143,11 @@ public sealed class ChecksSupervisor : ReceiveActor, IWithTimers
         if (_waiting.Remove(id)) Timers.Cancel(new RestartDue(id));
     }
 
-    /// <summary>Check i of N first runs at baseTick × i / N, so a thousand checks do not start in the same millisecond.</summary>
-    private void Start(CheckDefinition check, int index, int count)
+    /// <summary>Check i of N first runs at window × i / N (the base tick unless the placement says otherwise), so a
+    /// thousand checks do not start in the same millisecond.</summary>
+    private void Start(CheckDefinition check, int index, int count, TimeSpan? window = null)
     {
-        var firstRunDelay = TimeSpan.FromTicks(_baseTick.Ticks * index / count);
+        var firstRunDelay = TimeSpan.FromTicks((window ?? _baseTick).Ticks * index / count);
         var child = Context.ActorOf(
             CheckActor.Props(check, _probeFactory(check), _aggregator, _baseTick, firstRunDelay, _load),
             CheckActor.ActorName(check.Id));
@@ -194,8 +207,8 @@ public sealed class ChecksSupervisor : ReceiveActor, IWithTimers
     }
 
     public static Props Props(IReadOnlyList<CheckDefinition> checks, Func<CheckDefinition, IProbe> probeFactory,
-        IActorRef aggregator, TimeSpan baseTick, LoadStats? load = null) =>
-        Akka.Actor.Props.Create(() => new ChecksSupervisor(checks, probeFactory, aggregator, baseTick, load));
+        IActorRef aggregator, TimeSpan baseTick, LoadStats? load = null, Placement? placement = null) =>
+        Akka.Actor.Props.Create(() => new ChecksSupervisor(checks, probeFactory, aggregator, baseTick, load, placement));
 
     // The rule: a check that throws is stopped (the failure is logged) and re-created alone after a backoff
     // (RestartLater), every time, with no retry limit. Nothing one check does may stop another check or the

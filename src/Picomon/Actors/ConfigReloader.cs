@@ -15,12 +15,14 @@ public sealed class ConfigReloader : ReceiveActor
 {
     /// <summary>Reload now; the sender gets a <see cref="ReloadOutcome"/>. <see cref="Origin"/> names the
     /// request in the log lines.</summary>
-    public sealed class ReloadRequested
+    public sealed class ReloadRequested : INoSerializationVerificationNeeded
     {
         /// <summary>What the SIGHUP handler tells.</summary>
         public static readonly ReloadRequested Instance = new("SIGHUP");
         /// <summary>What <c>picomon reload</c> asks, through the control socket.</summary>
         public static readonly ReloadRequested Control = new("picomon reload");
+        /// <summary>What a cluster node asks of its reloader when another node's reload applies to every node.</summary>
+        public static readonly ReloadRequested Cluster = new("reload from another node");
         private ReloadRequested(string origin) => Origin = origin;
         public string Origin { get; }
     }
@@ -28,16 +30,16 @@ public sealed class ConfigReloader : ReceiveActor
     /// <summary>What a reload did: applied (with the checks supervisor's counts, once it has applied them, and
     /// the changes that need a restart), or refused with every configuration error.</summary>
     public sealed record ReloadOutcome(string Source, ChecksSupervisor.Reconfigured? Applied,
-        IReadOnlyList<string> Warnings, IReadOnlyList<string> Errors);
+        IReadOnlyList<string> Warnings, IReadOnlyList<string> Errors) : INoSerializationVerificationNeeded;
 
     /// <summary>Asks for the checks of the running configuration; the answer is a <see cref="RunningChecks"/>.</summary>
-    public sealed class GetChecks
+    public sealed class GetChecks : INoSerializationVerificationNeeded
     {
         public static readonly GetChecks Instance = new();
         private GetChecks() { }
     }
 
-    public sealed record RunningChecks(IReadOnlyList<CheckDefinition> Checks);
+    public sealed record RunningChecks(IReadOnlyList<CheckDefinition> Checks) : INoSerializationVerificationNeeded;
 
     /// <summary>The actors a reload reconfigures.</summary>
     public sealed record Targets(IActorRef Checks, IActorRef Aggregator, IActorRef Notifier, IActorRef Mailer, IActorRef Reporter,
@@ -112,5 +114,7 @@ public sealed class ConfigReloader : ReceiveActor
             yield return "akka settings changed; they take effect at the next start";
         if (next.Http != _current.Http)
             yield return "http settings changed; they take effect at the next start";
+        if (next.Cluster != _current.Cluster)
+            yield return "cluster settings changed; they take effect at the next start";
     }
 }

@@ -16,7 +16,7 @@ public sealed class LoadMonitor : ReceiveActor, IWithTimers
 
     public static readonly TimeSpan Period = TimeSpan.FromMinutes(1);
 
-    private sealed class Report
+    private sealed class Report : INoSerializationVerificationNeeded
     {
         public static readonly Report Instance = new();
         private Report() { }

@@ -16,7 +16,7 @@ namespace Picomon.Actors;
 public sealed class Mailer : ReceiveActor, IWithTimers
 {
     /// <summary>Queues a mail (a report, the stop mail) at the end of the outbox and sends it in its turn.</summary>
-    public sealed record Send(OutgoingMail Mail);
+    public sealed record Send(OutgoingMail Mail) : INoSerializationVerificationNeeded;
 
     /// <summary>Mails were put in the outbox by the aggregator (through the store, with the check state they
     /// come from): send them in their turn.</summary>
@@ -27,19 +27,19 @@ public sealed class Mailer : ReceiveActor, IWithTimers
     }
 
     /// <summary>Delivers what is queued within <paramref name="Within"/>; answered with <see cref="Flushed"/>.</summary>
-    public sealed record Flush(TimeSpan Within);
+    public sealed record Flush(TimeSpan Within) : INoSerializationVerificationNeeded;
 
-    public sealed record Flushed(int Unsent);
+    public sealed record Flushed(int Unsent) : INoSerializationVerificationNeeded;
 
     /// <summary>New mail settings (a reload); they apply from the next mail sent.</summary>
-    public sealed record UpdateSettings(EmailSettings Settings);
+    public sealed record UpdateSettings(EmailSettings Settings) : INoSerializationVerificationNeeded;
 
-    private sealed record Delivered(OutgoingMail Mail, bool Connected);
-    private sealed record NotDelivered(OutgoingMail Mail, Exception Error);
-    private sealed record FlushDeadline(int Id);
-    private sealed class RetryDue { public static readonly RetryDue Instance = new(); }
-    private sealed class IdleTimeout { public static readonly IdleTimeout Instance = new(); }
-    private sealed class Closed { public static readonly Closed Instance = new(); }
+    private sealed record Delivered(OutgoingMail Mail, bool Connected) : INoSerializationVerificationNeeded;
+    private sealed record NotDelivered(OutgoingMail Mail, Exception Error) : INoSerializationVerificationNeeded;
+    private sealed record FlushDeadline(int Id) : INoSerializationVerificationNeeded;
+    private sealed class RetryDue : INoSerializationVerificationNeeded { public static readonly RetryDue Instance = new(); }
+    private sealed class IdleTimeout : INoSerializationVerificationNeeded { public static readonly IdleTimeout Instance = new(); }
+    private sealed class Closed : INoSerializationVerificationNeeded { public static readonly Closed Instance = new(); }
 
     private const string RetryTimer = "smtp-retry";
     private const string KeepaliveTimer = "smtp-keepalive";

@@ -42,7 +42,8 @@ public sealed class Notifier : ReceiveActor, IWithTimers
     public sealed record Flushed(int Unsent);
 
     private sealed class InboxDue { public static readonly InboxDue Instance = new(); }
-    private sealed record WindowDue(string Key);
+    /// <summary>The timer of the window of <paramref name="Key"/> that closes at <paramref name="Closes"/>.</summary>
+    private sealed record WindowDue(string Key, DateTimeOffset Closes);
     private sealed class RemindersDue { public static readonly RemindersDue Instance = new(); }
 
     private const string ReminderTimer = "reminders";
@@ -57,15 +58,20 @@ public sealed class Notifier : ReceiveActor, IWithTimers
     private Dictionary<string, CheckDefinition> _checks = null!;
     private NotificationDispatch _dispatch = null!;
     private readonly GroupWindows _windows;
+    // The pending notifications read at start, until the aggregator tells one of them again (a commit racing the start).
+    // A set, not the highest number read: in a cluster, partitions commit concurrently, and a lower number can be
+    // committed after a higher one was read.
+    private readonly HashSet<long> _loadedAtStart = [];
 
     public Notifier(PicomonSettings settings, IStateStore store, MailComposer composer, IChannelSenders senders)
     {
         (_settings, _store, _composer, _senders) = (settings, store, composer, new RunningSenders(senders));
         _windows = new GroupWindows(settings.Notify.GroupWait, settings.Notify.GroupInterval);
         Apply(settings);
-        Receive<Queued>(q => Enter(q.Notifications));
+        // What the aggregator committed before this actor started was read at start too: entered once.
+        Receive<Queued>(q => Enter([.. q.Notifications.Where(n => !_loadedAtStart.Remove(n.Seq))]));
         Receive<InboxDue>(_ => ProcessInbox());
-        Receive<WindowDue>(_ => SendWindows(_windows.Due(Now)));
+        Receive<WindowDue>(OnWindowDue);
         Receive<RemindersDue>(_ => Remind());
         Receive<Reconfigure>(OnReconfigure);
         Receive<CloseWindows>(_ =>
@@ -91,7 +97,9 @@ public sealed class Notifier : ReceiveActor, IWithTimers
         _senders.Apply(Context, _settings);
         foreach (var reminder in _store.LoadReminders()) _reminders.Set(reminder);
         RemindOpenIncidents();
-        Enter(_store.LoadPending());
+        var pending = _store.LoadPending();
+        _loadedAtStart.UnionWith(pending.Select(p => p.Seq));
+        Enter(pending);
     }
 
     /// <summary>Pending notifications are sent together once the mailbox holds no more of them: a storm of transitions
@@ -120,8 +128,18 @@ public sealed class Notifier : ReceiveActor, IWithTimers
             var key = GroupOf(item.Notification.CheckId).Key;
             // After a restart, a window is as old as its first notification.
             var at = item.Notification.At < Now ? item.Notification.At : Now;
-            if (_windows.Add(key, item, at) is { } closes) At(closes, $"window {key}", new WindowDue(key));
+            if (_windows.Add(key, item, at) is { } closes) At(closes, $"window {key}", new WindowDue(key, closes));
         }
+    }
+
+    /// <summary>Closes the window whose timer fired, even when the wall clock reads a hair before its closing time (timers
+    /// run by the monotonic clock), with every other window due by now. A timer of a window already closed (its key
+    /// has a later window, or none) closes nothing of its own.</summary>
+    private void OnWindowDue(WindowDue due)
+    {
+        var keys = _windows.Due(Now);
+        if (_windows.ClosesAt(due.Key) == due.Closes && !keys.Contains(due.Key)) keys = [.. keys, due.Key];
+        SendWindows(keys);
     }
 
     /// <summary>Sends what the windows of <paramref name="keys"/> gathered, with what was received before they closed,
@@ -157,8 +175,9 @@ public sealed class Notifier : ReceiveActor, IWithTimers
     }
 
     /// <summary>Reminders that fell due become pending notifications, sent as any other, and the next ones are
-    /// scheduled in the same commit. An incident no longer open (its check recovered, or left) is dropped; an
-    /// acknowledged one (<c>picomon ack</c>, kept by the aggregator in the store) is not reminded.</summary>
+    /// scheduled in the same commit. An incident no longer open (its check recovered, or left) loses its reminder and
+    /// keeps its thread: its OK may be waiting in a group window, and answers it. An acknowledged
+    /// one (<c>picomon ack</c>, kept by the aggregator in the store) is not reminded.</summary>
     private void Remind()
     {
         if (Notify.RepeatInterval <= TimeSpan.Zero) return;

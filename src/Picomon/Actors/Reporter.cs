@@ -5,15 +5,15 @@ using Picomon.Mail;
 
 namespace Picomon.Actors;
 
-/// <summary>Owns the global report timer (SPEC §6): every <c>emails.report.every</c> it asks the aggregator
+/// <summary>Owns the global report timer (README "Behaviour worth knowing", Reports): every <c>emails.report.every</c> it asks the aggregator
 /// for the state table and, when some checks have been in error for longer than that interval, sends one
 /// report mail listing them. Nothing in error that long: no mail. An interval of 0 disables it.</summary>
 public sealed class Reporter : ReceiveActor, IWithTimers
 {
     /// <summary>A reload: new mail settings (interval, subject) and the new list of checks.</summary>
-    public sealed record UpdateSettings(EmailSettings Emails, IReadOnlyList<CheckDefinition> Checks);
+    public sealed record UpdateSettings(EmailSettings Emails, IReadOnlyList<CheckDefinition> Checks) : INoSerializationVerificationNeeded;
 
-    private sealed class ReportDue
+    private sealed class ReportDue : INoSerializationVerificationNeeded
     {
         public static readonly ReportDue Instance = new();
         private ReportDue() { }

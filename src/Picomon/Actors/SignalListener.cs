@@ -7,19 +7,19 @@ using Picomon.Mail;
 namespace Picomon.Actors;
 
 /// <summary>Turns <c>SIGUSR1</c> (relayed by the daemon's signal handler, which only <c>Tell</c>s) into the
-/// state dump of SPEC §6 on stdout followed by a run of every check. Signals arriving while a dump is being prepared are folded into
+/// state dump (README "Behaviour worth knowing", Signals) on stdout followed by a run of every check. Signals arriving while a dump is being prepared are folded into
 /// one more dump, so a storm of signals costs at most two dumps per round trip to the aggregator.</summary>
 public sealed class SignalListener : ReceiveActor
 {
     /// <summary>What the SIGUSR1 handler tells.</summary>
-    public sealed class DumpRequested
+    public sealed class DumpRequested : INoSerializationVerificationNeeded
     {
         public static readonly DumpRequested Instance = new();
         private DumpRequested() { }
     }
 
     /// <summary>A reload changed the list of checks.</summary>
-    public sealed record UpdateChecks(IReadOnlyList<CheckDefinition> Checks);
+    public sealed record UpdateChecks(IReadOnlyList<CheckDefinition> Checks) : INoSerializationVerificationNeeded;
 
     private readonly IActorRef _aggregator;
     private readonly IActorRef _checks;

@@ -28,20 +28,20 @@ public sealed class StateAggregator : ReceiveActor, IWithTimers
         TimeSpan Duration,
         CheckStatus Status,
         int ConsecutiveFailures,
-        FlapHistory Flap = default);
+        FlapHistory Flap = default) : INoSerializationVerificationNeeded;
 
     /// <summary>A check changed status: the state machine's <paramref name="Transition"/>, and the definition
     /// its notifications name (type, target).</summary>
-    public sealed record CheckChanged(CheckDefinition Check, CheckTransition Transition);
+    public sealed record CheckChanged(CheckDefinition Check, CheckTransition Transition) : INoSerializationVerificationNeeded;
 
     /// <summary>Asks for one check's last known state; the answer is a <see cref="CheckStatusReply"/>.</summary>
-    public sealed record GetCheckStatus(string Id);
+    public sealed record GetCheckStatus(string Id) : INoSerializationVerificationNeeded;
 
     /// <summary><see cref="State"/> is null when the check is unknown.</summary>
-    public sealed record CheckStatusReply(string Id, CheckState? State);
+    public sealed record CheckStatusReply(string Id, CheckState? State) : INoSerializationVerificationNeeded;
 
     /// <summary>Asks for the whole table; the answer is a <see cref="StateSnapshot"/>.</summary>
-    public sealed class GetSnapshot
+    public sealed class GetSnapshot : INoSerializationVerificationNeeded
     {
         public static readonly GetSnapshot Instance = new();
         private GetSnapshot() { }
@@ -50,34 +50,34 @@ public sealed class StateAggregator : ReceiveActor, IWithTimers
     /// <summary>The running configuration (at start and at each reload): its checks (the others are forgotten) and
     /// maintenance windows; <paramref name="BaseTick"/> turns a check's error-every into its error interval.</summary>
     public sealed record Reconfigure(IReadOnlyList<CheckDefinition> Checks, IReadOnlyList<MaintenanceWindow> Maintenance,
-        TimeSpan BaseTick)
+        TimeSpan BaseTick) : INoSerializationVerificationNeeded
     {
         public static Reconfigure From(PicomonSettings settings) => new(settings.Checks, settings.Maintenance, settings.BaseTick);
     }
 
     /// <summary>Silence <paramref name="Patterns"/> from now for <paramref name="For"/>; the answer is the new <see cref="Silence"/>.</summary>
-    public sealed record AddSilence(IReadOnlyList<string> Patterns, TimeSpan For, string Comment);
+    public sealed record AddSilence(IReadOnlyList<string> Patterns, TimeSpan For, string Comment) : INoSerializationVerificationNeeded;
 
     /// <summary>Asks for the active silences; the answer is a <see cref="SilenceList"/>.</summary>
-    public sealed class ListSilences
+    public sealed class ListSilences : INoSerializationVerificationNeeded
     {
         public static readonly ListSilences Instance = new();
         private ListSilences() { }
     }
 
-    public sealed record SilenceList(IReadOnlyList<Silence> Silences);
+    public sealed record SilenceList(IReadOnlyList<Silence> Silences) : INoSerializationVerificationNeeded;
 
     /// <summary>End silence <paramref name="Id"/> now; the answer is a <see cref="SilenceExpired"/>.</summary>
-    public sealed record ExpireSilence(string Id);
+    public sealed record ExpireSilence(string Id) : INoSerializationVerificationNeeded;
 
     /// <summary><paramref name="Found"/> is false when no active silence had that id.</summary>
-    public sealed record SilenceExpired(string Id, bool Found);
+    public sealed record SilenceExpired(string Id, bool Found) : INoSerializationVerificationNeeded;
 
     /// <summary>Acknowledge the open incident of check <paramref name="CheckId"/>; the answer is an <see cref="Acknowledged"/>.</summary>
-    public sealed record Acknowledge(string CheckId, string Comment);
+    public sealed record Acknowledge(string CheckId, string Comment) : INoSerializationVerificationNeeded;
 
     /// <summary>The acknowledgement, or why there is none (<paramref name="Refusal"/>).</summary>
-    public sealed record Acknowledged(Acknowledgement? Ack, string? Refusal);
+    public sealed record Acknowledged(Acknowledgement? Ack, string? Refusal) : INoSerializationVerificationNeeded;
 
     /// <summary>Self-message: what the mailbox held before it is in the table; write it.</summary>
     private sealed class CommitDue

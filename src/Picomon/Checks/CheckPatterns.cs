@@ -2,7 +2,7 @@ using System.IO.Enumeration;
 
 namespace Picomon.Checks;
 
-/// <summary>The PATTERN arguments of the subcommands (SPEC §1): each a check id or a glob on ids, where
+/// <summary>The PATTERN arguments of the subcommands (README "Subcommands"): each a check id or a glob on ids, where
 /// <c>*</c> matches any run of characters (<c>/</c> included, so <c>*/web</c> is every check of web),
 /// <c>?</c> exactly one character, and <c>\</c> makes the next character literal (<c>\*</c>). Matching is
 /// case-sensitive, like ids. No pattern at all matches every check.</summary>

@@ -5,7 +5,7 @@ using Picomon.Migration;
 namespace Picomon.Cli;
 
 /// <summary>The entry point's logic: a subcommand (<see cref="Subcommands"/>), or parse the command line, load
-/// the configuration, run one of the daemon, <c>--one</c> or <c>-t</c>. Returns the process exit code (SPEC §1).</summary>
+/// the configuration, run one of the daemon, <c>--one</c> or <c>-t</c>. Returns the process exit code (README "Usage").</summary>
 public static class App
 {
     /// <summary><see cref="NoDaemon"/>: a subcommand found no daemon to ask, or got no answer.</summary>

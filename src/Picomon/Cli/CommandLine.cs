@@ -2,7 +2,7 @@ namespace Picomon.Cli;
 
 public enum RunMode { Daemon, One, CheckConfig, Help, Version }
 
-/// <summary>The parsed command line of SPEC §1.</summary>
+/// <summary>The parsed command line (README "Usage").</summary>
 public sealed record CommandLine(RunMode Mode, string? ConfigPath, bool Debug)
 {
     public const string Usage = """

@@ -35,6 +35,9 @@ public static class ConfigSummary
             { Listen: { IsLoopback: false } listen } => $"  http: {listen} (no authentication, allow-remote-unauthenticated)",
             { Listen: var listen } => $"  http: {listen}",
         });
+        if (settings.Cluster is { Enabled: true } cluster)
+            text.AppendLine($"  cluster: this node {ClusterSettings.NodeName(cluster.Listen.Host, cluster.Listen.Port)}, seeds "
+                            + string.Join(", ", cluster.Seeds.Select(s => ClusterSettings.NodeName(s.Host, s.Port))) + ", state in PostgreSQL");
         return text.ToString();
     }
 

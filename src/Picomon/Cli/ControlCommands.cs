@@ -6,7 +6,7 @@ using Picomon.Status;
 
 namespace Picomon.Cli;
 
-/// <summary>The subcommands that ask the running daemon through its control socket (SPEC §1, §12). Each finds
+/// <summary>The subcommands that ask the running daemon through its control socket (README "Control socket"). Each finds
 /// the daemon's state-dir as the daemon does (<c>-c FILE</c>, else ./picomon.conf, else the embedded default)
 /// and exits 0 on success, 2 on a usage or configuration error, 3 when the daemon cannot be asked (none runs
 /// on that state-dir, or it did not answer).</summary>

@@ -37,6 +37,8 @@ public static class Daemon
         var log = logs.CreateLogger("picomon");
         log.LogInformation("Picomon {Version} starting: config {Source}, {Count} checks, base tick {Tick}",
             App.Version, settings.Source, settings.Checks.Count, ConfigSummary.Format(settings.BaseTick));
+        // A separate class, so that a single node never loads the cluster's assemblies (Akka.Cluster, Npgsql).
+        if (settings.Cluster.Enabled) return await ClusterDaemon.RunAsync(settings, level, logs, log, signals);
         SqliteStateStore store;
         try
         {
@@ -62,22 +64,10 @@ public static class Daemon
                 return App.UsageOrConfigError;
             }
             await using var _ = control;
-            HttpFrontEnd? http = null;
-            if (settings.Http.Listen is { } listen)
-            {
-                try
-                {
-                    http = await HttpFrontEnd.StartAsync(settings.Http, logs);
-                }
-                catch (Exception e) when (e is IOException or SocketException)
-                {
-                    await Console.Error.WriteLineAsync($"picomon: cannot listen on {listen} (http.listen): {e.Message}");
-                    return App.UsageOrConfigError;
-                }
-                log.LogInformation("HTTP: listening on {Address}", http.Address);
-            }
+            var (listening, http) = await StartHttpAsync(settings, logs, log);
+            if (!listening) return App.UsageOrConfigError;
             await using var __ = http;
-            var operations = new Operations(http, SystemdNotify.FromEnvironment(Environment.GetEnvironmentVariable, Environment.ProcessId), log);
+            var operations = NewOperations(http, log);
             // Checks that left the configuration are forgotten; the others resume where they were.
             store.ForgetChecksExcept(settings.Checks.Select(c => c.Id).ToList());
             var restored = store.LoadChecks();
@@ -91,13 +81,36 @@ public static class Daemon
         return App.Ok;
     }
 
+    /// <summary>The HTTP front end when <c>http.listen</c> is set (null when not); not listening (the error printed)
+    /// when the address cannot be bound.</summary>
+    internal static async Task<(bool Listening, HttpFrontEnd? Http)> StartHttpAsync(PicomonSettings settings, LineLoggerProvider logs, ILogger log)
+    {
+        if (settings.Http.Listen is not { } listen) return (true, null);
+        try
+        {
+            var http = await HttpFrontEnd.StartAsync(settings.Http, logs);
+            log.LogInformation("HTTP: listening on {Address}", http.Address);
+            return (true, http);
+        }
+        catch (Exception e) when (e is IOException or SocketException)
+        {
+            await Console.Error.WriteLineAsync($"picomon: cannot listen on {listen} (http.listen): {e.Message}");
+            return (false, null);
+        }
+    }
+
+    internal static Operations NewOperations(HttpFrontEnd? http, ILogger log) =>
+        new(http, SystemdNotify.FromEnvironment(Environment.GetEnvironmentVariable, Environment.ProcessId), log);
+
     /// <summary>A run starts late by as long as a blocking garbage collection lasts: measured with 100,000
     /// checks, a blocking (often compacting) gen2 collection of a 250–450 MB heap paused every thread for
     /// 0.3–1 s about once a minute. In this mode gen2 is collected in the background, and a blocking
     /// collection happens only if memory runs short.</summary>
     public static void PreferShortGcPauses() => GCSettings.LatencyMode = GCLatencyMode.SustainedLowLatency;
 
-    private static IHost BuildHost(PicomonSettings settings, LogLevel level, LineLoggerProvider logs, Action<ActorSystem> start)
+    /// <param name="configure">More of the actor system's set-up (the cluster's), after Picomon's own.</param>
+    internal static IHost BuildHost(PicomonSettings settings, LogLevel level, LineLoggerProvider logs, Action<ActorSystem> start,
+        Action<AkkaConfigurationBuilder>? configure = null)
     {
         var builder = new HostApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
@@ -117,13 +130,14 @@ public static class Daemon
                 loggers.ClearLoggers();
                 loggers.AddLogger<AkkaLogBridge>();
             });
+            configure?.Invoke(akka);
             akka.WithActors((system, _) => start(system));
         });
         return builder.Build();
     }
 
     /// <summary>What hands requests from outside to the actors: the signal handlers, the control socket, HTTP and systemd.</summary>
-    private sealed record Relays(SignalRelay Signals, ControlServer Control, Operations Operations, ILogger Log);
+    internal sealed record Relays(SignalRelay Signals, ControlServer Control, Operations Operations, ILogger Log);
 
     private static void StartActors(ActorSystem system, PicomonSettings settings, IStateStore store, Relays relays)
     {
@@ -186,7 +200,7 @@ public static class Daemon
 
     private static readonly TimeSpan FlushTime = TimeSpan.FromSeconds(10);
 
-    private static TimeSpan LongestRun(PicomonSettings settings) =>
+    internal static TimeSpan LongestRun(PicomonSettings settings) =>
         settings.Checks.Select(c => c.Timeout).DefaultIfEmpty(TimeSpan.Zero).Max();
 
     /// <summary>Picomon's Akka defaults; an <c>akka { }</c> block in the user's file overrides them.</summary>

@@ -3,7 +3,7 @@ using Picomon.Probes;
 
 namespace Picomon.Cli;
 
-/// <summary><c>picomon --one</c> (SPEC §6): every check once, concurrently, each bounded by its timeout,
+/// <summary><c>picomon --one</c>: every check once, concurrently, each bounded by its timeout,
 /// through the same probes as the daemon; a block printed as each finishes, then the summary. At most
 /// <see cref="MaxConcurrent"/> run at a time: ten thousand connects opened in the same instant overflow the
 /// targets' SYN queues (net.core.somaxconn) and the 1 s SYN retransmits then time checks out, and the

@@ -5,7 +5,7 @@ using Picomon.Migration;
 
 namespace Picomon.Cli;
 
-/// <summary>The subcommands of SPEC §1 (<c>picomon status</c>, …), parsed by System.CommandLine. The root
+/// <summary>The subcommands (README "Subcommands": <c>picomon status</c>, …), parsed by System.CommandLine. The root
 /// options (<c>picomon [-c FILE] [-1] [-t] [-D] [--version] [-h]</c>) stay with <see cref="CommandLine"/>: their
 /// usage errors are part of the contract, word for word, and System.CommandLine words its own (and does not
 /// let them be replaced). A command line is a subcommand's when its <see cref="FirstWord"/> is a subcommand's

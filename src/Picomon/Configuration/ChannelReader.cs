@@ -6,8 +6,9 @@ using Picomon.Notifications;
 
 namespace Picomon.Configuration;
 
-/// <summary>Reads one entry of <c>notify.channels</c>. Each channel type's keys and their defaults are declared here,
-/// once (as each check type declares its options). URLs and header values may hold secrets: no error quotes them.</summary>
+/// <summary>Reads one entry of <c>notify.channels</c>. Each channel type's keys are declared here; a key the channel
+/// does not set takes its type's default (<see cref="ChannelDefaults"/>, from reference.conf). URLs and header values
+/// may hold secrets: no error quotes them.</summary>
 internal static partial class ChannelReader
 {
     private static readonly Dictionary<string, string[]> KeysByType = new()
@@ -22,11 +23,8 @@ internal static partial class ChannelReader
     // Set by HttpClient itself from the request; a configured value would contradict it.
     private static readonly string[] ReservedHeaders = ["Host", "Content-Length", "Transfer-Encoding", "Connection"];
 
-    private static readonly TimeSpan WebhookTimeout = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan ExecTimeout = TimeSpan.FromSeconds(30);
-
     /// <returns>The channel, or null when it is too broken to describe (its errors are recorded).</returns>
-    public static ChannelSettings? Read(string name, HoconValue value, string path, EmailSettings emails, ErrorList errors)
+    public static ChannelSettings? Read(string name, HoconValue value, string path, ChannelDefaults defaults, ErrorList errors)
     {
         if (errors.Object(value, path) is not { } channel) return null;
         if (!ChannelName().IsMatch(name))
@@ -37,10 +35,10 @@ internal static partial class ChannelReader
         return type switch
         {
             "mail" => new MailChannelSettings(name, at.Required("to", Recipients) ?? [],
-                at.Optional("subject-tpl", (v, p, e) => e.Text(v, p)) ?? emails.SubjectTemplate),
-            "webhook" => ReadWebhook(name, at),
+                at.Optional("subject-tpl", (v, p, e) => e.Text(v, p)) ?? defaults.MailSubjectTemplate),
+            "webhook" => ReadWebhook(name, at, defaults),
             _ => new ExecChannelSettings(name, at.Required("command", Command) ?? ["?"],
-                at.Optional("timeout", PositiveDuration) ?? ExecTimeout),
+                at.Optional("timeout", PositiveDuration) ?? defaults.ExecTimeout),
         };
     }
 
@@ -68,7 +66,7 @@ internal static partial class ChannelReader
         return null;
     }
 
-    private static WebhookChannelSettings ReadWebhook(string name, KeyReader at)
+    private static WebhookChannelSettings ReadWebhook(string name, KeyReader at, ChannelDefaults defaults)
     {
         var url = at.Required("url", Url) ?? new Uri("http://invalid./");
         var headers = at.Optional("headers", Headers) ?? [];
@@ -80,14 +78,14 @@ internal static partial class ChannelReader
                 headers = [.. headers, new("Authorization", $"Basic {credentials}")];
             url = new UriBuilder(url) { UserName = "", Password = "" }.Uri;
         }
-        var format = at.Optional("format", Format) ?? WebhookFormat.Picomon;
+        var format = at.Optional("format", Format) ?? defaults.WebhookFormat;
         var body = at.Optional("body", TemplateBody);
         if (format == WebhookFormat.Template && body is null)
             at.Errors.Add(at.Object, at.Path, "format = template needs a 'body'");
         if (format != WebhookFormat.Template && body is not null)
             at.Errors.Add(at.Object["body"]!, $"{at.Path}.body", "only used with format = template");
-        return new WebhookChannelSettings(name, url, at.Optional("method", Method) ?? "POST", headers,
-            at.Optional("timeout", PositiveDuration) ?? WebhookTimeout, format, format == WebhookFormat.Template ? body : null);
+        return new WebhookChannelSettings(name, url, at.Optional("method", Method) ?? defaults.WebhookMethod, headers,
+            at.Optional("timeout", PositiveDuration) ?? defaults.WebhookTimeout, format, format == WebhookFormat.Template ? body : null);
     }
 
     private static Uri? Url(HoconValue value, string path, ErrorList errors)
@@ -101,7 +99,7 @@ internal static partial class ChannelReader
         return null;
     }
 
-    private static string? Method(HoconValue value, string path, ErrorList errors)
+    internal static string? Method(HoconValue value, string path, ErrorList errors)
     {
         var text = errors.Text(value, path);
         if (text is null || Methods.Contains(text.ToUpperInvariant())) return text?.ToUpperInvariant();
@@ -109,7 +107,7 @@ internal static partial class ChannelReader
         return null;
     }
 
-    private static WebhookFormat? Format(HoconValue value, string path, ErrorList errors)
+    internal static WebhookFormat? Format(HoconValue value, string path, ErrorList errors)
     {
         var text = errors.Text(value, path);
         if (text is null) return null;

@@ -31,7 +31,18 @@ public static class ConfigLoader
             Fqdn.Value, errors);
         if (errors.Errors.Count > 0)
             throw new ConfigException(errors.Errors.OrderBy(e => e.Location.File, StringComparer.Ordinal).ThenBy(e => e.Location.Line).ToList());
-        return settings;
+        return settings.Cluster.Enabled ? settings with { Digest = Digest(merged) } : settings;
+    }
+
+    /// <summary>The keys each node of a cluster has its own: not part of what every node must run the same.</summary>
+    private static readonly string[] NodeOwnKeys = ["cluster", "state-dir", "verb-level"];
+
+    /// <summary>SHA-256 of the configuration as read (includes and substitutions resolved), less each node's own keys.</summary>
+    private static string Digest(HoconObject merged)
+    {
+        var shared = new HoconObject(merged.Location, merged.Fields.Where(f => !NodeOwnKeys.Contains(f.Key)).ToList());
+        var text = HoconRenderer.Render(new HoconObject(merged.Location, [new("picomon", shared)]));
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
     }
 
     /// <summary>The <c>state-dir</c> of the configuration, read without validating the rest of it, so that the

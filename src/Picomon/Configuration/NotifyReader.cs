@@ -4,12 +4,12 @@ using Picomon.Notifications;
 namespace Picomon.Configuration;
 
 /// <summary>Reads <c>picomon.notify</c> and each check group's <c>channels</c> into <see cref="NotifySettings"/>.
-/// Every default is in reference.conf, except the keys of each channel type (<see cref="ChannelReader"/>).</summary>
+/// Every default is in reference.conf, each channel type's under <c>channel-defaults</c>.</summary>
 internal static class NotifyReader
 {
     private static readonly string[] Keys =
         ["channels", "default-channels", "group-by", "group-wait", "group-interval", "repeat-interval", "retry-timeout",
-         "digest-subject-tpl"];
+         "digest-subject-tpl", "channel-defaults"];
 
     /// <param name="configured">The operator's file has a <c>notify</c> block.</param>
     /// <param name="groups">The group of each check, whose <c>channels</c> override the default ones.</param>
@@ -18,9 +18,10 @@ internal static class NotifyReader
     {
         errors.RejectUnknownKeys(notify.Merged, notify.Path, Keys);
         var section = notify.Section("channels");
+        var channelDefaults = ChannelDefaults.Read(notify.Section("channel-defaults"), emails, errors);
         var channels = new List<ChannelSettings>();
         foreach (var (name, value) in section.Merged.Fields)
-            if (ChannelReader.Read(name, value, section.KeyPath(name), emails, errors) is { } channel) channels.Add(channel);
+            if (ChannelReader.Read(name, value, section.KeyPath(name), channelDefaults, errors) is { } channel) channels.Add(channel);
         var implicitMail = section.Merged.Fields.Count == 0;
         if (implicitMail) channels.Add(new MailChannelSettings(NotifySettings.ImplicitChannel, emails.To, emails.SubjectTemplate));
         // Names of broken channels count as defined: their own errors say what is wrong with them.

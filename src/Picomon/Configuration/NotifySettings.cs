@@ -31,8 +31,8 @@ public sealed record NotifySettings(
 /// <summary>What one group (and so one digest) gathers: notifications of the same check, host, check type, or all.</summary>
 public enum GroupBy { Check, Host, Type, All }
 
-/// <summary>One entry of <c>notify.channels</c>: where notifications go. Settings of each type are declared once,
-/// with their defaults, in <see cref="ChannelReader"/>.</summary>
+/// <summary>One entry of <c>notify.channels</c>: where notifications go. The keys of each type are read by
+/// <see cref="ChannelReader"/>; their defaults are in reference.conf (<c>notify.channel-defaults</c>).</summary>
 public abstract record ChannelSettings(string Name)
 {
     /// <summary>The type's name in the configuration: mail, webhook or exec.</summary>

@@ -22,7 +22,15 @@ public sealed record PicomonSettings(
     string? AkkaHocon,
     HttpSettings Http,
     DependencyGraph Dependencies,
-    IReadOnlyList<MaintenanceWindow> Maintenance);
+    IReadOnlyList<MaintenanceWindow> Maintenance)
+{
+    /// <summary><c>picomon.cluster</c>; <see cref="ClusterSettings.Off"/> unless enabled.</summary>
+    public ClusterSettings Cluster { get; init; } = ClusterSettings.Off;
+
+    /// <summary>In a cluster, the digest of what every node must run the same (the file as read, less this node's own
+    /// keys): a reload applies only when every node's is equal. Empty when the cluster is off.</summary>
+    public string Digest { get; init; } = "";
+}
 
 public enum SmtpTls { Auto, None, StartTls, Tls }
 

@@ -14,8 +14,8 @@ internal static class SettingsReader
 {
     private static readonly string[] TopKeys =
         ["base-tick", "default-every", "default-error-every", "default-retry", "default-timeout",
-         "verb-level", "state-dir", "emails", "hosts", "checks", "notify", "http", "default-ok-after", "default-flap-window",
-         "default-flap-high", "default-flap-low", "maintenance"];
+         "verb-level", "state-dir", "emails", "hosts", "checks", "notify", "http", "cluster", "default-ok-after",
+         "default-flap-window", "default-flap-high", "default-flap-low", "maintenance"];
     private static readonly string[] EmailKeys =
         ["to", "addr-from", "smtp-host", "smtp-keepalive-timeout", "smtp-retry-timeout", "smtp-tls",
          "smtp-user", "smtp-password", "subject-tpl", "report", "watchdog-subject"];
@@ -54,8 +54,9 @@ internal static class SettingsReader
         var dependencies = DependencyReader.Read(checks, groups, hostDependencies, errors);
         var maintenance = MaintenanceReader.Read(root["maintenance"], root.KeyPath("maintenance"), errors);
         var http = HttpSettingsReader.Read(root.Section("http"), errors);
+        var cluster = ClusterReader.Read(root.Section("cluster"), errors);
         return new PicomonSettings(source, baseTick, level, stateDir, emails, hosts, checks, notify, akkaHocon, http,
-            dependencies, maintenance);
+            dependencies, maintenance) { Cluster = cluster };
     }
 
     private static LogLevel? LogLevelOf(HoconValue value, string path, ErrorList errors)

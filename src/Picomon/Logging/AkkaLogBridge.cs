@@ -14,7 +14,7 @@ public sealed class AkkaLogBridgeSetup(ILogger sink) : Setup
 }
 
 /// <summary>Akka's logger: routes every Akka log event to Picomon's own sink, so actor logs come out in the
-/// SPEC §9 format (<c>DATE TIME,ms LEVEL: message</c>) like the rest, without Akka's bracketed prefix and
+/// log line format (<c>DATE TIME,ms LEVEL: message</c>) like the rest, without Akka's bracketed prefix and
 /// with ERROR kept as ERROR.</summary>
 public sealed class AkkaLogBridge : ActorBase, IRequiresMessageQueue<ILoggerMessageQueueSemantics>
 {

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Picomon.Logging;
 
-/// <summary>The log sink of SPEC §9: one line per event on stderr,
+/// <summary>The log sink: one line per event on stderr,
 /// <c>2026-11-24 10:02:03,123 LEVEL: message</c>, at or above the configured level. Akka's own
 /// logging is routed here too, by Picomon's own Akka logger (<see cref="AkkaLogBridge"/>), not Akka.Hosting's.</summary>
 public sealed class LineLoggerProvider(LogLevel minimum, TextWriter output, TimeProvider clock) : ILoggerProvider

@@ -6,7 +6,7 @@ public sealed record RejectedMail(OutgoingMail Mail, string Reason);
 /// <summary>The ordered queue of mails not yet accepted by the server, plus the mails refused for good. The
 /// Mailer reads it and marks what it sent; mails are added by the Mailer (reports, the stop mail) and by the
 /// state store, with the check state they come from (Problem and OK mails), on the aggregator's thread: so
-/// implementations are thread-safe. A durable implementation keeps both lists across restarts (SPEC §8).</summary>
+/// implementations are thread-safe. A durable implementation keeps both lists across restarts (README "Behaviour worth knowing", Durable state).</summary>
 public interface IOutbox
 {
     int Count { get; }

@@ -4,7 +4,7 @@ using Picomon.Checks;
 
 namespace Picomon.Mail;
 
-/// <summary>The text of the <c>SIGUSR1</c> state dump and of the global report (SPEC §6), shared so both
+/// <summary>The text of the <c>SIGUSR1</c> state dump and of the global report, shared so both
 /// print checks the same way.</summary>
 public static class StateText
 {

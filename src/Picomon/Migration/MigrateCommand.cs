@@ -3,7 +3,7 @@ using Picomon.Cli;
 
 namespace Picomon.Migration;
 
-/// <summary><c>picomon migrate CONFIG.py [-o FILE]</c> (SPEC §1, §12) as a subcommand of <see cref="Subcommands"/>.</summary>
+/// <summary><c>picomon migrate CONFIG.py [-o FILE]</c> (README "Migrating from the original Picomon") as a subcommand of <see cref="Subcommands"/>.</summary>
 public static class MigrateCommand
 {
     public static Command Create(SubcommandContext context)

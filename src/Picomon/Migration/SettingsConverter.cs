@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Picomon.Migration;
 
 /// <summary>The original's <c>config.*</c> settings the config changed, as Picomon keys and HOCON values
-/// (SPEC §2). Settings left at their defaults are not written: Picomon's defaults are the original's.</summary>
+/// (README "Configuration"). Settings left at their defaults are not written: Picomon's defaults are the original's.</summary>
 internal static class SettingsConverter
 {
     private static readonly (string Original, string Key, Func<JsonElement, string> Convert)[] Map =

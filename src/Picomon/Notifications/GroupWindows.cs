@@ -21,6 +21,9 @@ public sealed class GroupWindows(TimeSpan groupWait, TimeSpan groupInterval)
     /// <summary>The keys of the windows that close at <paramref name="now"/> or before.</summary>
     public IReadOnlyList<string> Due(DateTimeOffset now) => _open.Where(w => w.Value.Closes <= now).Select(w => w.Key).ToList();
 
+    /// <summary>When the window of <paramref name="key"/> closes; null when none is open.</summary>
+    public DateTimeOffset? ClosesAt(string key) => _open.TryGetValue(key, out var window) ? window.Closes : null;
+
     /// <summary>The group of a notification of <paramref name="check"/> (null: a check no longer configured, a group
     /// of its own).</summary>
     public static NotificationGroup GroupOf(GroupBy by, string checkId, CheckDefinition? check) => by switch

@@ -11,7 +11,8 @@ public sealed record ScheduledReminder(string Incident, string CheckId, DateTime
 /// <summary>What one commit of the notifier changes, all or nothing: pending notifications released (rendered, or
 /// dropped), new ones queued (reminders that fell due), messages put in channel outboxes, the message that
 /// announced each incident on a channel (later messages about it answer it), incidents closed (their threads and
-/// reminders end), reminders scheduled.</summary>
+/// reminders end), reminders scheduled, reminders ended without closing their incident (its OK, already committed,
+/// may still be waiting for its group's window, and answers the thread).</summary>
 public sealed class NotificationChanges
 {
     public List<long> Released { get; } = [];
@@ -21,9 +22,10 @@ public sealed class NotificationChanges
     public List<(string Channel, string Incident, string CheckId, string MessageId)> Announced { get; } = [];
     public List<string> Closed { get; } = [];
     public List<ScheduledReminder> Scheduled { get; } = [];
+    public List<string> Unscheduled { get; } = [];
 
     public bool IsEmpty => Released.Count == 0 && Queued.Count == 0 && Mails.Count == 0 && Deliveries.Count == 0
-                           && Announced.Count == 0 && Closed.Count == 0 && Scheduled.Count == 0;
+                           && Announced.Count == 0 && Closed.Count == 0 && Scheduled.Count == 0 && Unscheduled.Count == 0;
 
     /// <summary>The channels whose outbox got something: their senders have work.</summary>
     public IEnumerable<string> ChannelsWithMessages => Mails.Select(m => m.Channel).Concat(Deliveries.Select(d => d.Channel)).Distinct();

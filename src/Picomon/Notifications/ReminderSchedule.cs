@@ -32,8 +32,9 @@ public sealed class ReminderSchedule
 
     /// <summary>What the reminders due at <paramref name="now"/> change: each incident still open (for which
     /// <paramref name="reminderOf"/> gives its reminder) is reminded and its next reminder scheduled
-    /// <paramref name="repeat"/> later; any other is closed. An <paramref name="acknowledged"/> incident is not reminded
-    /// but stays scheduled, so that its thread is kept for its OK.</summary>
+    /// <paramref name="repeat"/> later; any other loses its reminder but not its thread: the notification that ends it
+    /// (its OK) closes it when it is sent. An <paramref name="acknowledged"/> incident is not reminded but stays
+    /// scheduled, so that its thread is kept for its OK.</summary>
     public NotificationChanges Remind(DateTimeOffset now, TimeSpan repeat, Func<ScheduledReminder, Notification?> reminderOf,
         Func<string, bool> acknowledged)
     {
@@ -46,7 +47,7 @@ public sealed class ReminderSchedule
                 changes.Queued.Add(reminder);
                 changes.Scheduled.Add(due with { Due = now + repeat });
             }
-            else changes.Closed.Add(due.Incident);
+            else changes.Unscheduled.Add(due.Incident);
         }
         return changes;
     }
@@ -65,6 +66,6 @@ public sealed class ReminderSchedule
     public void Apply(NotificationChanges changes)
     {
         foreach (var reminder in changes.Scheduled) Set(reminder);
-        foreach (var incident in changes.Closed) Remove(incident);
+        foreach (var incident in changes.Closed.Concat(changes.Unscheduled)) Remove(incident);
     }
 }

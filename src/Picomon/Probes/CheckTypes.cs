@@ -1,7 +1,7 @@
 namespace Picomon.Probes;
 
 /// <summary>The registry: every check type Picomon knows, one entry per type, declared beside its probe
-/// (in the order of SPEC §3, which is the order error messages list them in).</summary>
+/// (in the order error messages list the known types).</summary>
 public static class CheckTypes
 {
     public static readonly IReadOnlyList<CheckType> All =

@@ -26,6 +26,11 @@ public sealed class TimerQueueScheduler : SchedulerBase, IDateTimeOffsetNowTimeP
     /// <summary>The width of the slots timers fire by (see the remarks); well inside the 50 ms lateness target.</summary>
     public static readonly TimeSpan CoalesceWindow = TimeSpan.FromMilliseconds(20);
 
+    // A .NET timer cannot be armed beyond 49.7 days: a due time further away is reached by wake-ups a day apart.
+    private static readonly TimeSpan MaxArming = TimeSpan.FromDays(1);
+    // Longer delays are taken as a century, so that a due time (a timestamp plus a delay) cannot overflow.
+    private static readonly TimeSpan MaxDelay = TimeSpan.FromDays(365 * 100);
+
     private readonly TimeProvider _time;
     private readonly ITimer _timer;
     private readonly long _slot; // the coalescing window in timestamp units, at least 1
@@ -124,12 +129,14 @@ public sealed class TimerQueueScheduler : SchedulerBase, IDateTimeOffsetNowTimeP
     // The end of the slot a due time falls in: when a timer due then fires.
     private long SlotEnd(long due) => (due + _slot - 1) / _slot * _slot;
 
-    // Called under the lock: the .NET timer takes a relative delay, rounded up so it never fires early.
+    // Called under the lock: the .NET timer takes a relative delay, rounded up so it never fires early, and at most
+    // MaxArming: a wake-up before the earliest due time fires nothing and arms again.
     private void Arm(long due)
     {
         due = SlotEnd(due);
         _armedFor = due;
-        var ticks = Math.Max(0, due - _time.GetTimestamp()) * TimeSpan.TicksPerSecond / _time.TimestampFrequency;
+        var ticks = (long)Int128.Min((Int128)Math.Max(0, due - _time.GetTimestamp()) * TimeSpan.TicksPerSecond / _time.TimestampFrequency,
+            MaxArming.Ticks);
         var delay = TimeSpan.FromMilliseconds(Math.Ceiling(ticks / (double)TimeSpan.TicksPerMillisecond));
         _timer.Change(delay, Timeout.InfiniteTimeSpan);
     }
@@ -147,7 +154,10 @@ public sealed class TimerQueueScheduler : SchedulerBase, IDateTimeOffsetNowTimeP
         }
     }
 
-    private long ToTimestamp(TimeSpan span) => span.Ticks * _time.TimestampFrequency / TimeSpan.TicksPerSecond;
+    // In 128 bits: ticks times the system clock's 10^9 a second overflow a long beyond 15 minutes (a check every hour
+    // was then fired at once, again and again).
+    private long ToTimestamp(TimeSpan span) =>
+        (long)((Int128)Math.Min(span.Ticks, MaxDelay.Ticks) * _time.TimestampFrequency / TimeSpan.TicksPerSecond);
 
     /// <summary>Stops the timer and, like Akka's own scheduler, runs once the work still pending, so that
     /// nothing waiting on a scheduled message is left hanging by the actor system's termination.</summary>

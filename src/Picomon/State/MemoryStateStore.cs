@@ -70,6 +70,7 @@ public sealed class MemoryStateStore : IStateStore
                 channels[channel] = (check, id);
             }
             foreach (var reminder in changes.Scheduled) _reminders[reminder.Incident] = reminder;
+            foreach (var incident in changes.Unscheduled) _reminders.Remove(incident);
             foreach (var incident in changes.Closed)
             {
                 _reminders.Remove(incident);

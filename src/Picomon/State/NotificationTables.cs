@@ -12,7 +12,7 @@ namespace Picomon.State;
 /// store's lock guards it.</summary>
 internal sealed class NotificationTables
 {
-    private static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
+    internal static readonly JsonSerializerOptions Json = new() { Converters = { new JsonStringEnumConverter() } };
 
     private readonly SortedDictionary<long, Notification> _pending = [];
     // By incident, then channel: an OK closes its incident's threads on every channel at once.
@@ -63,6 +63,7 @@ internal sealed class NotificationTables
         var queue = Queue(changes.Queued, queued);
         foreach (var (channel, incident, check, messageId) in changes.Announced) Announce(channel, incident, check, messageId);
         foreach (var reminder in changes.Scheduled) _reminders[reminder.Incident] = reminder;
+        foreach (var incident in changes.Unscheduled) _reminders.Remove(incident);
         foreach (var incident in changes.Closed)
         {
             _reminders.Remove(incident);
@@ -74,6 +75,8 @@ internal sealed class NotificationTables
             queue(transaction);
             foreach (var (channel, incident, check, messageId) in changes.Announced) InsertThread(transaction, channel, incident, check, messageId);
             foreach (var reminder in changes.Scheduled) InsertReminder(transaction, reminder);
+            foreach (var incident in changes.Unscheduled)
+                StateSchema.Execute(transaction, "DELETE FROM reminders WHERE incident = $incident", ("$incident", incident));
             foreach (var incident in changes.Closed)
             {
                 StateSchema.Execute(transaction, "DELETE FROM reminders WHERE incident = $incident", ("$incident", incident));

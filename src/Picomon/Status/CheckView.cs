@@ -26,6 +26,8 @@ public enum CheckViewState
 /// <param name="LastDurationSeconds">How long the last run took.</param>
 /// <param name="Hold">The holds on the check's notifications now, comma-separated (<c>maintenance, silence</c>);
 /// empty when none.</param>
+/// <param name="Node">In a cluster only (absent from the JSON otherwise): the node running the check (<c>host:port</c>),
+/// empty while its partition moves between nodes.</param>
 public sealed record CheckView(
     string Id,
     CheckViewState State,
@@ -36,7 +38,8 @@ public sealed record CheckView(
     int ConsecutiveFailures,
     DateTimeOffset? LastRun,
     double? LastDurationSeconds,
-    string Hold = "");
+    string Hold = "",
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Node = null);
 
 /// <summary>Every check (or those matching the patterns asked for), problems first, as of <paramref name="TakenAt"/>.</summary>
 public sealed record StatusReport(DateTimeOffset TakenAt, IReadOnlyList<CheckView> Checks)

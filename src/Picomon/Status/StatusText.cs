@@ -5,20 +5,23 @@ using System.Text.Json;
 namespace Picomon.Status;
 
 /// <summary><c>picomon status</c> for a terminal: a header, then one line per check in the report's order,
-/// columns aligned: state, id, target, since, last message. A message is shown by its first line,
+/// columns aligned: state, id, target, (in a cluster) the node running the check, since, last message. A message is shown by its first line,
 /// with <c>[+N lines]</c> when it has more (<c>--json</c> has it whole); control characters are shown escaped
 /// (<c>\x1b</c>), so no message can drive the terminal; a held check's message is preceded by its holds
 /// (<c>[silence] Connection refused</c>).</summary>
 public static class StatusText
 {
     private static readonly string[] Header = ["STATE", "ID", "TARGET", "SINCE", "MESSAGE"];
+    private static readonly string[] ClusterHeader = ["STATE", "ID", "TARGET", "NODE", "SINCE", "MESSAGE"];
 
     /// <param name="zone">The time zone of the since column (the local one, for a terminal).</param>
     public static string Render(StatusReport report, TimeZoneInfo zone)
     {
-        var rows = new List<string[]> { Header };
-        rows.AddRange(report.Checks.Select(c => Cells(c, zone)));
-        var widths = Enumerable.Range(0, Header.Length - 1).Select(i => rows.Max(r => r[i].Length)).ToArray();
+        var cluster = report.Checks.Any(c => c.Node is not null);
+        var header = cluster ? ClusterHeader : Header;
+        var rows = new List<string[]> { header };
+        rows.AddRange(report.Checks.Select(c => Cells(c, zone, cluster)));
+        var widths = Enumerable.Range(0, header.Length - 1).Select(i => rows.Max(r => r[i].Length)).ToArray();
         var text = new StringBuilder();
         foreach (var row in rows)
         {
@@ -29,11 +32,12 @@ public static class StatusText
         return text.ToString();
     }
 
-    private static string[] Cells(CheckView check, TimeZoneInfo zone) =>
+    private static string[] Cells(CheckView check, TimeZoneInfo zone, bool cluster) =>
     [
         StateName(check.State),
         Printable(check.Id),
         Printable(check.Target),
+        .. cluster ? [check.Node is { Length: > 0 } node ? Printable(node) : "-"] : Array.Empty<string>(),
         check.Since is { } since ? TimeZoneInfo.ConvertTime(since, zone).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture) : "-",
         check.LastRun is null && check.Message.Length == 0 ? "(not run yet)"
             : check.State == CheckViewState.Held ? $"[{check.Hold}] {FirstLine(check.Message)}" : FirstLine(check.Message),

@@ -11,12 +11,15 @@ public static class StatusViews
     /// <summary>The configured checks matching <paramref name="patterns"/>, problems first (in
     /// <see cref="CheckViewState"/> order), then by id (ordinal). A check the snapshot does not know yet (it
     /// has not reported) is shown OK with no since, no run and no message, as the state dump counts it.</summary>
-    public static StatusReport Build(StateSnapshot snapshot, IEnumerable<CheckDefinition> checks, CheckPatterns patterns)
+    /// <param name="nodeOf">In a cluster, the node running each check (by id); a check it does not name is shown
+    /// with an empty node. Null on a single node: no node at all.</param>
+    public static StatusReport Build(StateSnapshot snapshot, IEnumerable<CheckDefinition> checks, CheckPatterns patterns,
+        IReadOnlyDictionary<string, string>? nodeOf = null)
     {
         var rows = snapshot.Checks.ToDictionary(r => r.Id, StringComparer.Ordinal);
         var views = checks
             .Where(c => patterns.Matches(c.Id))
-            .Select(c => View(c, rows.GetValueOrDefault(c.Id)))
+            .Select(c => View(c, rows.GetValueOrDefault(c.Id)) with { Node = nodeOf is null ? null : nodeOf.GetValueOrDefault(c.Id, "") })
             .OrderBy(v => v.State)
             .ThenBy(v => v.Id, StringComparer.Ordinal)
             .ToList();

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace Picomon.IntegrationTests.Support;
 
 /// <summary>Starting picomon as a daemon on a configuration written into a workspace, and what the
-/// daemon tests read back: signals, the SPEC §9 log line format.</summary>
+/// daemon tests read back: signals, the log line format.</summary>
 public static partial class Daemon
 {
     public const int SigUsr1 = 10, SigTerm = 15;
@@ -53,7 +53,7 @@ public static partial class Daemon
     /// <summary>How many state dumps the daemon has printed so far.</summary>
     public static int Dumps(string stdout) => Regex.Count(stdout, Regex.Escape(DumpHeader));
 
-    /// <summary>The start of a SPEC §9 log line: <c>2026-11-24 10:02:03,123 LEVEL: </c>.</summary>
+    /// <summary>The start of a log line: <c>2026-11-24 10:02:03,123 LEVEL: </c>.</summary>
     [GeneratedRegex(@"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (DEBUG|INFO|WARNING|ERROR|CRITICAL): ")]
     public static partial Regex LogLine();
 }

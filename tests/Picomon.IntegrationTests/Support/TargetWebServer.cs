@@ -12,13 +12,13 @@ namespace Picomon.IntegrationTests.Support;
 
 /// <summary>An in-process Kestrel on 127.0.0.1:0 that the daemon polls: it records when each path was
 /// requested and what it answered. <c>/health</c> answers 200 or 503 as <see cref="Healthy"/> says,
-/// <c>/fail</c> always 503, a path set down by <see cref="SetDown"/> 503 until it is set up again, any other path 200.</summary>
+/// <c>/fail</c> always 503, a path set down (<see cref="SetDown"/>) 503, any other path 200.</summary>
 public sealed class TargetWebServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, ConcurrentQueue<Hit>> _hits = new();
+    private readonly ConcurrentDictionary<string, bool> _down = new();
     private volatile bool _healthy = true;
-    private readonly ConcurrentDictionary<string, bool> _down = new(StringComparer.Ordinal);
 
     private TargetWebServer(WebApplication app) => _app = app;
 
@@ -29,18 +29,16 @@ public sealed class TargetWebServer : IAsyncDisposable
 
     public bool Healthy { get => _healthy; set => _healthy = value; }
 
-    /// <summary><paramref name="path"/> answers 503 while <paramref name="down"/>, 200 otherwise.</summary>
-    public void SetDown(string path, bool down)
-    {
-        if (down) _down[path] = true;
-        else _down.TryRemove(path, out _);
-    }
-
     public static async Task<TargetWebServer> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // Longer than Kestrel's 30 s for a request's headers: on a busy machine a slow client is not a gone one.
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromMinutes(2);
+            kestrel.Listen(IPAddress.Loopback, 0);
+        });
         var app = builder.Build();
         var server = new TargetWebServer(app);
         app.Run(server.ServeAsync);
@@ -54,6 +52,13 @@ public sealed class TargetWebServer : IAsyncDisposable
 
     public int Count(string path) => Hits(path).Count;
 
+    /// <summary>Makes <paramref name="path"/> answer 503 (down) or 200 from now on.</summary>
+    public void SetDown(string path, bool down)
+    {
+        if (down) _down[path] = true;
+        else _down.TryRemove(path, out _);
+    }
+
     /// <summary>Polls until <paramref name="path"/> was requested at least <paramref name="count"/> times.</summary>
     public Task WaitForHitsAsync(string path, int count, TimeSpan within) =>
         Poll.UntilAsync(() => Count(path) >= count, $"{count} request(s) to {path} (got {Count(path)})", within);
@@ -65,7 +70,8 @@ public sealed class TargetWebServer : IAsyncDisposable
         {
             "/health" => _healthy ? 200 : 503,
             "/fail" => 503,
-            _ => _down.ContainsKey(path) ? 503 : 200,
+            _ when _down.ContainsKey(path) => 503,
+            _ => 200,
         };
         _hits.GetOrAdd(path, _ => new ConcurrentQueue<Hit>()).Enqueue(new Hit(DateTime.UtcNow, status));
         context.Response.StatusCode = status;

@@ -19,7 +19,7 @@ public sealed class ChannelSenderSpecs : ActorSpec, IAsyncLifetime
 {
     private const string Secret = "s3cret";
     private static readonly TimeSpan Retry = TimeSpan.FromSeconds(60);
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
     private static readonly DateTimeOffset T = new(2026, 11, 24, 10, 2, 3, TimeSpan.Zero);
     private readonly MemoryStateStore _store = new();
     private readonly NotificationCounters _counters = new();
@@ -79,6 +79,21 @@ public sealed class ChannelSenderSpecs : ActorSpec, IAsyncLifetime
         Assert.Equal([1, 1, 1, 2, 3], _receiver.Requests.Select(r => int.Parse(r.Body[5..^1])));
         Assert.Equal((1, 2, 2, 0), (_counters.SentCount("hook", "problem"), _counters.SentCount("hook", "ok"), _counters.FailedCount("hook"), _counters.QueuedCount("hook")));
         Assert.Contains(_logs, l => l.Contains($"cannot deliver via hook (http://localhost:{_receiver.Port}/…): HTTP 503 Service Unavailable; 3 notification(s) queued, retrying in 00:01:00"));
+    }
+
+    [Fact]
+    public async Task Queued_messages_leave_back_to_back_in_order_without_any_timer()
+    {
+        var numbers = Enumerable.Range(1, 50).ToArray();
+        Queue("hook", numbers);
+
+        await StartAsync("hook", Webhook(_receiver.Port));
+
+        // Virtual time never moves: only the sender's own turns can send them all.
+        await _receiver.WaitForAcceptedAsync(numbers.Length, Wait);
+        await AwaitConditionAsync(() => Task.FromResult(_store.DeliveryOutbox("hook").Count == 0), Wait);
+        Assert.Equal(numbers, Accepted);
+        Assert.Equal(numbers.Length, _receiver.Requests.Count);
     }
 
     [Fact]

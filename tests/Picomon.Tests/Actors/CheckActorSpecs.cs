@@ -34,13 +34,13 @@ public sealed class CheckActorSpecs : ActorSpec
     {
         Assert.Equal(id, (await _aggregator.ExpectMsgAsync<GetCheckStatus>()).Id);
         _aggregator.Reply(new CheckStatusReply(id, state));
-        await actor.Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(10));
+        await actor.Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(60));
     }
 
     /// <summary>What the actor tells the aggregator after one run: the transition, if any, then the run.</summary>
     private async Task<(CheckTransition? Change, CheckRan Run)> ExpectReportAsync()
     {
-        var first = await _aggregator.ExpectMsgAsync<object>(TimeSpan.FromSeconds(10));
+        var first = await _aggregator.ExpectMsgAsync<object>(TimeSpan.FromSeconds(60));
         _lastChanged = first as CheckChanged;
         return _lastChanged is { } changed
             ? (changed.Transition, await _aggregator.ExpectMsgAsync<CheckRan>())

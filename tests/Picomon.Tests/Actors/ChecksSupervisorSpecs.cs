@@ -37,7 +37,7 @@ public sealed class ChecksSupervisorSpecs : ActorSpec
         if (aggregator.Equals(_aggregator))
             for (var i = 0; i < checks.Length; i++)
                 _aggregator.Reply(new CheckStatusReply((await _aggregator.ExpectMsgAsync<GetCheckStatus>()).Id, null));
-        await supervisor.Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(10)); // its children exist
+        await supervisor.Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(60)); // its children exist
         var children = new IActorRef[checks.Length];
         for (var i = 0; i < checks.Length; i++)
             children[i] = await ChildAsync(supervisor, checks[i]);
@@ -49,7 +49,7 @@ public sealed class ChecksSupervisorSpecs : ActorSpec
 
     private async Task<IActorRef?> ChildOrNullAsync(IActorRef supervisor, CheckDefinition check) =>
         (await Sys.ActorSelection(supervisor.Path / CheckActor.ActorName(check.Id))
-            .Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(10))).Subject;
+            .Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(60))).Subject;
 
     /// <summary>Kills a check actor and waits until the supervisor has armed its restart.</summary>
     private async Task CrashAsync(IActorRef child) =>
@@ -77,7 +77,7 @@ public sealed class ChecksSupervisorSpecs : ActorSpec
         var run = await _probes[check.Id].NextRunAsync();
         if (success) run.Succeed(); else run.Fail("down");
         while (true)
-            if (await _aggregator.ExpectMsgAsync<object>(TimeSpan.FromSeconds(10)) is CheckRan ran)
+            if (await _aggregator.ExpectMsgAsync<object>(TimeSpan.FromSeconds(60)) is CheckRan ran)
                 return ran;
     }
 
@@ -106,7 +106,7 @@ public sealed class ChecksSupervisorSpecs : ActorSpec
         var added = ActorTestChecks.Check("test/new", retry: 0);
 
         var reply = await supervisor.Ask<ChecksSupervisor.Reconfigured>(
-            new ChecksSupervisor.Reconfigure([checks[0] with { }, changed, added], Tick), TimeSpan.FromSeconds(10));
+            new ChecksSupervisor.Reconfigure([checks[0] with { }, changed, added], Tick), TimeSpan.FromSeconds(60));
 
         Assert.Equal(new ChecksSupervisor.Reconfigured(Unchanged: 1, Changed: 1, Added: 1, Removed: 1), reply);
         // The restarted and the new check each ask for their state: the changed one resumes where it was.
@@ -116,7 +116,7 @@ public sealed class ChecksSupervisorSpecs : ActorSpec
         Assert.NotEqual(children[1], await ChildAsync(supervisor, changed));
         await AwaitAssertAsync(async () =>
             Assert.Null((await Sys.ActorSelection(supervisor.Path / CheckActor.ActorName(checks[2].Id))
-                .Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(10))).Subject));
+                .Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(60))).Subject));
     }
 
     [Fact]
@@ -126,7 +126,7 @@ public sealed class ChecksSupervisorSpecs : ActorSpec
         var (supervisor, _) = await StartAsync(checks, _aggregator);
 
         var reply = await supervisor.Ask<ChecksSupervisor.Reconfigured>(
-            new ChecksSupervisor.Reconfigure(checks, Tick * 2), TimeSpan.FromSeconds(10));
+            new ChecksSupervisor.Reconfigure(checks, Tick * 2), TimeSpan.FromSeconds(60));
 
         Assert.Equal(new ChecksSupervisor.Reconfigured(0, 2, 0, 0), reply);
     }
@@ -165,7 +165,7 @@ public sealed class ChecksSupervisorSpecs : ActorSpec
         await CrashAsync(children[0]);
 
         var reply = await supervisor.Ask<ChecksSupervisor.Reconfigured>(
-            new ChecksSupervisor.Reconfigure([checks[1]], Tick), TimeSpan.FromSeconds(10));
+            new ChecksSupervisor.Reconfigure([checks[1]], Tick), TimeSpan.FromSeconds(60));
         await AdvanceAsync(RestartBackoff.Max, supervisor);
 
         Assert.Equal(new ChecksSupervisor.Reconfigured(Unchanged: 1, Changed: 0, Added: 0, Removed: 1), reply);
@@ -258,7 +258,7 @@ public sealed class ChecksSupervisorSpecs : ActorSpec
         foreach (var check in checks)
         {
             var identity = await Sys.ActorSelection(supervisor.Path / CheckActor.ActorName(check.Id))
-                .Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(10));
+                .Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(60));
             Assert.Null(identity.Subject);
         }
         Assert.Equal([1, 0], checks.Select(c => _probes[c.Id].StartedCount));

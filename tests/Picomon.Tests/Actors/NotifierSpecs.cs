@@ -17,7 +17,7 @@ namespace Picomon.Tests.Actors;
 /// digests, reminders, and what a restart finds pending or due.</summary>
 public sealed class NotifierSpecs(ITestOutputHelper output) : ActorSpec(output), IDisposable
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
     private readonly MemoryStateStore _store = new();
     private readonly FakeSenders _senders = new();
     private readonly string _file = Path.Combine(Path.GetTempPath(), $"picomon-notifier-{Guid.NewGuid():N}.conf");
@@ -255,6 +255,32 @@ public sealed class NotifierSpecs(ITestOutputHelper output) : ActorSpec(output),
         Assert.Empty(_store.LoadReminders());
     }
 
+    /// <summary>The check's row says OK from the moment its recovery is committed, while its OK still waits in its
+    /// group's window: a reminder falling due then must neither remind nor end the thread the OK answers.</summary>
+    [Fact]
+    public async Task A_reminder_due_while_the_ok_waits_for_its_window_leaves_the_thread_for_the_ok()
+    {
+        var notifier = await StartAsync(Settings("group-wait = 1m, repeat-interval = 1h"));
+        Transition(notifier, Problem(11));
+        await AdvanceToAsync(Clock.Now + TimeSpan.FromMinutes(1), notifier);
+        await _senders["page"].ExpectMsgAsync<ChannelSender.Deliver>();
+        var problem = Assert.Single(Mails("ops"));
+        Deliveries("page");
+
+        // Recovered 30 s before the reminder is due; its window closes 30 s after.
+        await AdvanceToAsync(Clock.Now + TimeSpan.FromMinutes(59.5), notifier);
+        Transition(notifier, Ok(11));
+        await AdvanceToAsync(Clock.Now + TimeSpan.FromSeconds(45), notifier);
+        Assert.Equal(0, _store.MailOutbox("ops").Count);
+        await AdvanceToAsync(Clock.Now + TimeSpan.FromSeconds(45), notifier);
+        await _senders["page"].ExpectMsgAsync<ChannelSender.Deliver>();
+
+        var ok = Assert.Single(Mails("ops"));
+        Assert.Equal(("[DOMAIN] OK: CheckTCP4 on 192.0.2.11", problem.MessageId), (ok.Subject, ok.InReplyTo));
+        Assert.Equal("ok", Assert.Single(Deliveries("page")).GetProperty("kind").GetString());
+        Assert.Empty(_store.LoadReminders());
+    }
+
     [Fact]
     public async Task An_acknowledged_incident_gets_no_more_reminders_and_its_ok_still_goes_in_its_thread()
     {
@@ -313,6 +339,22 @@ public sealed class NotifierSpecs(ITestOutputHelper output) : ActorSpec(output),
 
         await _senders["ops"].ExpectMsgAsync<Mailer.Deliver>();
         Assert.Equal("[DOMAIN] 2 Problem, 0 OK: tcp4/192.0.2.1, tcp4/192.0.2.2", Assert.Single(Mails("ops")).Subject);
+        Assert.Empty(_store.LoadPending());
+    }
+
+    [Fact]
+    public async Task A_notification_committed_before_the_notifier_started_and_told_to_it_too_is_sent_once()
+    {
+        // The daemon starts the checks right after the notifier: a first run may be committed before the notifier
+        // reads what is pending, and its Queued arrives after.
+        var queued = _store.CommitTransitions([new StoredCheck(Check(1), CheckStatus.Error, Clock.Now, 1, "down", Clock.Now, 1)], [Problem(1)]);
+        var notifier = Sys.ActorOf(Notifier.Props(Settings(""), _store, ActorTestChecks.Composer, _senders), "notifier");
+        notifier.Tell(new Notifier.Queued(queued));
+        await notifier.Ask<ActorIdentity>(new Identify(null), Wait);
+        await notifier.Ask<ActorIdentity>(new Identify(null), Wait);
+
+        await _senders["ops"].ExpectMsgAsync<Mailer.Deliver>();
+        Assert.Equal(["[DOMAIN] Problem: CheckTCP4 on 192.0.2.1"], Mails("ops").Select(m => m.Subject));
         Assert.Empty(_store.LoadPending());
     }
 

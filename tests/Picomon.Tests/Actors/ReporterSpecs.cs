@@ -17,7 +17,7 @@ public sealed class ReporterSpecs(ITestOutputHelper output) : ActorSpec(output)
         var (aggregator, mailer) = (CreateTestProbe("aggregator"), CreateTestProbe("mailer"));
         var reporter = Sys.ActorOf(Reporter.Props(aggregator, mailer, new MailComposer("mon.example.org"),
             ActorTestChecks.Emails with { ReportEvery = every }, [ActorTestChecks.Check("a"), ActorTestChecks.Check("b")]));
-        await reporter.Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(10));
+        await reporter.Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(60));
         return (reporter, aggregator, mailer);
     }
 

@@ -40,7 +40,7 @@ public sealed class StateAggregatorSpecs : ActorSpec
         new(id, success, success ? "" : message, startedAt, TimeSpan.FromMilliseconds(250), status, failures);
 
     private async Task<StateSnapshot> SnapshotAsync() =>
-        await _aggregator.Ask<StateSnapshot>(GetSnapshot.Instance, TimeSpan.FromSeconds(10));
+        await _aggregator.Ask<StateSnapshot>(GetSnapshot.Instance, TimeSpan.FromSeconds(60));
 
     [Fact]
     public async Task Keeps_one_row_per_check_from_its_transitions_and_runs()
@@ -100,12 +100,12 @@ public sealed class StateAggregatorSpecs : ActorSpec
     [Fact]
     public async Task Answers_a_check_status_request_with_unknown_then_with_the_last_state()
     {
-        var unknown = await _aggregator.Ask<CheckStatusReply>(new GetCheckStatus("a"), TimeSpan.FromSeconds(10));
+        var unknown = await _aggregator.Ask<CheckStatusReply>(new GetCheckStatus("a"), TimeSpan.FromSeconds(60));
         Assert.Equal(new CheckStatusReply("a", null), unknown);
 
         _aggregator.Tell(Change("a", CheckStatus.Retrying, CheckStatus.Error, T, failures: 2, errorSince: T));
         _aggregator.Tell(Ran("a", false, T, CheckStatus.Error, 2, "Connection refused"));
-        var known = await _aggregator.Ask<CheckStatusReply>(new GetCheckStatus("a"), TimeSpan.FromSeconds(10));
+        var known = await _aggregator.Ask<CheckStatusReply>(new GetCheckStatus("a"), TimeSpan.FromSeconds(60));
 
         Assert.Equal((CheckStatus.Error, 2, T, "Connection refused"),
             (known.State?.Status, known.State?.ConsecutiveFailures, known.State?.ErrorSince, known.State?.LastMessage));

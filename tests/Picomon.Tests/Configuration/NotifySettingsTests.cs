@@ -87,6 +87,36 @@ public sealed class NotifySettingsTests
     }
 
     [Fact]
+    public void Channel_defaults_set_in_the_file_apply_to_every_channel_of_their_type_that_does_not_set_the_key()
+    {
+        var notify = Load("""
+            picomon.emails { to = ["reports@example.org"], subject-tpl = "{state}: {check}" }
+            picomon.notify {
+              channel-defaults {
+                mail.subject-tpl = "ALERT {check}"
+                webhook { method = PUT, timeout = 4s, format = alertmanager }
+                exec.timeout = 5s
+              }
+              channels {
+                ops  { type = mail, to = ["ops@example.org"] }
+                am   { type = webhook, url = "http://127.0.0.1:9093/hook" }
+                chat { type = webhook, url = "https://ntfy.example.org/ops", method = post, timeout = 2s, format = picomon }
+                page { type = exec, command = ["/usr/local/bin/page-oncall"] }
+              }
+              default-channels = [ops]
+            }
+            """).Notify;
+
+        var channels = notify.Channels.ToDictionary(c => c.Name);
+        Assert.Equal("ALERT {check}", ((MailChannelSettings)channels["ops"]).SubjectTemplate);
+        var am = (WebhookChannelSettings)channels["am"];
+        Assert.Equal(("PUT", TimeSpan.FromSeconds(4), WebhookFormat.Alertmanager), (am.Method, am.Timeout, am.Format));
+        var chat = (WebhookChannelSettings)channels["chat"];
+        Assert.Equal(("POST", TimeSpan.FromSeconds(2), WebhookFormat.Picomon), (chat.Method, chat.Timeout, chat.Format));
+        Assert.Equal(TimeSpan.FromSeconds(5), ((ExecChannelSettings)channels["page"]).Timeout);
+    }
+
+    [Fact]
     public void Credentials_in_the_url_become_basic_authentication_and_leave_the_url()
     {
         var notify = Load("""

@@ -20,7 +20,7 @@ public abstract class MailerSpecBase() : Akka.TestKit.Xunit2.TestKit(Hocon)
         akka.test.filter-leeway = 20s
         """;
 
-    protected static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+    protected static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
     protected static readonly TimeSpan RetryTimeout = TimeSpan.FromSeconds(60);
     protected static readonly TimeSpan KeepaliveTimeout = TimeSpan.FromSeconds(30);
 

@@ -2,16 +2,20 @@ namespace Picomon.Tests.Scheduling;
 
 /// <summary>A clock the test moves by hand, with timers that fire only when <see cref="Advance"/> passes
 /// their due time; it records every arming of every timer, so a test can see that nothing ticks.</summary>
-internal sealed class ManualTimeProvider : TimeProvider
+/// <param name="frequency">Timestamp units a second: by default a tick (100 ns); <see cref="Nanoseconds"/> is what
+/// the system clock has on Linux, where a long of them overflows sooner.</param>
+internal sealed class ManualTimeProvider(long frequency = TimeSpan.TicksPerSecond) : TimeProvider
 {
+    public const long Nanoseconds = 1_000_000_000;
+
     private readonly List<ManualTimer> _timers = [];
     private long _now = TimeSpan.FromDays(1).Ticks;
 
     /// <summary>Each <c>Change</c> of any timer: the delay it was armed with and its period.</summary>
     public List<(TimeSpan Due, TimeSpan Period)> Armings { get; } = [];
 
-    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-    public override long GetTimestamp() => Interlocked.Read(ref _now);
+    public override long TimestampFrequency => frequency;
+    public override long GetTimestamp() => (long)((Int128)Interlocked.Read(ref _now) * frequency / TimeSpan.TicksPerSecond);
     public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _now), TimeSpan.Zero);
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
@@ -25,10 +29,10 @@ internal sealed class ManualTimeProvider : TimeProvider
     /// <summary>Moves the clock on, firing each timer whose due time is passed, on this thread, in due order.</summary>
     public void Advance(TimeSpan by)
     {
-        var end = GetTimestamp() + by.Ticks;
+        var end = Interlocked.Read(ref _now) + by.Ticks;
         while (NextDue(end) is { } timer)
         {
-            Interlocked.Exchange(ref _now, Math.Max(GetTimestamp(), timer.DueAt!.Value));
+            Interlocked.Exchange(ref _now, Math.Max(Interlocked.Read(ref _now), timer.DueAt!.Value));
             timer.Fire();
         }
         Interlocked.Exchange(ref _now, end);
@@ -40,6 +44,8 @@ internal sealed class ManualTimeProvider : TimeProvider
             return _timers.Where(t => t.DueAt <= end).MinBy(t => t.DueAt);
     }
 
+    private static readonly TimeSpan MaxDelay = TimeSpan.FromMilliseconds(0xFFFFFFFE);
+
     private sealed class ManualTimer(ManualTimeProvider clock, TimerCallback callback, object? state) : ITimer
     {
         public long? DueAt { get; private set; }
@@ -47,10 +53,12 @@ internal sealed class ManualTimeProvider : TimeProvider
 
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
+            // As System.Threading.Timer: at most 0xFFFFFFFE ms (49.7 days).
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(dueTime, MaxDelay);
             lock (clock._timers)
             {
                 clock.Armings.Add((dueTime, period));
-                DueAt = dueTime == Timeout.InfiniteTimeSpan ? null : clock.GetTimestamp() + dueTime.Ticks;
+                DueAt = dueTime == Timeout.InfiniteTimeSpan ? null : Interlocked.Read(ref clock._now) + dueTime.Ticks;
                 _period = period == Timeout.InfiniteTimeSpan ? 0 : period.Ticks;
             }
             return true;

@@ -53,6 +53,17 @@ public sealed class TimerQueueSchedulerActorSpecs(ITestOutputHelper output)
         await Assert.ThrowsAsync<AskTimeoutException>(() => silent.Ref.Ask<string>("anyone?", TimeSpan.FromMilliseconds(50)));
     }
 
+    [Fact]
+    public async Task A_tell_an_hour_away_on_the_system_clock_waits_its_hour()
+    {
+        // The system clock counts nanoseconds: an hour of them once overflowed and the tell was delivered at once.
+        Sys.Scheduler.ScheduleTellOnce(TimeSpan.FromHours(1), TestActor, "an hour later", ActorRefs.NoSender);
+        Sys.Scheduler.ScheduleTellOnce(TimeSpan.FromMilliseconds(50), TestActor, "soon", ActorRefs.NoSender);
+
+        await ExpectMsgAsync("soon", Deadline);
+        await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
+    }
+
     private sealed class TimedActor : ReceiveActor, IWithTimers
     {
         public TimedActor(IActorRef observer)

@@ -52,4 +52,20 @@ public class StatusTextTests
 
         Assert.EndsWith("ok     tcp4/new  new     -      (not run yet)\n", StatusText.Render(report, TimeZoneInfo.Utc));
     }
+
+    [Fact]
+    public void In_a_cluster_a_node_column_names_the_node_running_each_check_and_a_dash_while_it_moves()
+    {
+        var report = new StatusReport(T0, [
+            View("http4/web", CheckViewState.Error, "web", "down") with { Node = "10.0.0.2:4053" },
+            View("tcp4/db", CheckViewState.Ok, "db", "") with { Node = "" },
+        ]);
+
+        Assert.Equal("""
+            STATE  ID         TARGET  NODE           SINCE                      MESSAGE
+            error  http4/web  web     10.0.0.2:4053  2026-11-24T10:02:03+00:00  down
+            ok     tcp4/db    db      -              2026-11-24T10:02:03+00:00
+
+            """.ReplaceLineEndings("\n"), StatusText.Render(report, TimeZoneInfo.Utc));
+    }
 }

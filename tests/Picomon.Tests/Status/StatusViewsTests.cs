@@ -91,4 +91,16 @@ public class StatusViewsTests
         Assert.Equal(report.TakenAt, read.TakenAt);
         Assert.Equal(report.Checks, read.Checks);
     }
+
+    [Fact]
+    public void In_a_cluster_each_check_names_its_node_in_the_json_and_one_no_node_runs_has_an_empty_one()
+    {
+        var report = StatusViews.Build(new StateSnapshot(T0, Rows), [ActorTestChecks.Check("a/error"), ActorTestChecks.Check("n/new")],
+            CheckPatterns.All, new Dictionary<string, string> { ["a/error"] = "10.0.0.2:4053" });
+
+        Assert.Equal(["10.0.0.2:4053", ""], report.Checks.Select(c => c.Node));
+        var json = JsonSerializer.Serialize(report, StatusJson.Default.StatusReport);
+        Assert.Contains("""lastDurationSeconds":0.0125,"node":"10.0.0.2:4053"}""", json);
+        Assert.Contains("""lastDurationSeconds":null,"node":""}""", json);
+    }
 }
