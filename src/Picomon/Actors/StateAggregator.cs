@@ -73,7 +73,8 @@ public sealed class StateAggregator : ReceiveActor, IWithTimers
     /// <summary><paramref name="Found"/> is false when no active silence had that id.</summary>
     public sealed record SilenceExpired(string Id, bool Found) : INoSerializationVerificationNeeded;
 
-    /// <summary>In a cluster: a silence was added or expired elsewhere (in the shared store); look at them again.</summary>
+    /// <summary>In a cluster: a silence was added or expired elsewhere (in the shared store); look at them again, then
+    /// answer the same message.</summary>
     public sealed class SilencesChanged : INoSerializationVerificationNeeded
     {
         public static readonly SilencesChanged Instance = new();
@@ -145,7 +146,11 @@ public sealed class StateAggregator : ReceiveActor, IWithTimers
             RefreshHolds();
         });
         Receive<Acknowledge>(OnAcknowledge);
-        Receive<SilencesChanged>(_ => RefreshHolds());
+        Receive<SilencesChanged>(m =>
+        {
+            RefreshHolds();
+            Sender.Tell(m);
+        });
     }
 
     public static Props Props(IStateStore store, IActorRef? notifier, NotificationCounters? counters = null) =>

@@ -16,46 +16,59 @@ public sealed class ClusterHolds : ReceiveActor
 {
     private readonly HoldBook _book;
 
-    /// <param name="broadcast">Told <see cref="NodeProtocol.SilencesChanged"/> for every node (the cluster view).</param>
+    /// <summary>How long a silence's command waits for every node to have applied it.</summary>
+    public static readonly TimeSpan ApplyTime = TimeSpan.FromSeconds(10);
+
+    /// <param name="broadcast">Asked <see cref="NodeProtocol.SilencesChanged"/> for every node (the cluster view); it
+    /// answers once every node that answers in time has applied the change.</param>
     public ClusterHolds(NpgsqlDataSource db, IActorRef broadcast)
     {
         _book = new HoldBook(new PostgresHoldStore(new PostgresDirect(db)));
-        Receive<StateAggregator.AddSilence>(a => Answer(() =>
+        // The command answers once the nodes hold by the new silences: a check failing right after it is held.
+        ReceiveAsync<StateAggregator.AddSilence>(async a =>
         {
-            var silence = _book.AddSilence(a.Patterns, a.For, a.Comment, Now);
-            broadcast.Tell(new NodeProtocol.SilencesChanged());
-            return silence;
-        }));
-        Receive<StateAggregator.ListSilences>(_ => Answer(() => new StateAggregator.SilenceList(_book.ActiveSilences(Now))));
-        Receive<StateAggregator.ExpireSilence>(e => Answer(() =>
+            var silence = Run(() => _book.AddSilence(a.Patterns, a.For, a.Comment, Now));
+            if (silence is not null) await broadcast.Ask<NodeProtocol.SilencesApplied>(new NodeProtocol.SilencesChanged(), ApplyTime);
+            if (silence is not null) Sender.Tell(silence);
+        });
+        Receive<StateAggregator.ListSilences>(_ =>
         {
-            var found = _book.ExpireSilence(e.Id, Now);
-            if (found) broadcast.Tell(new NodeProtocol.SilencesChanged());
-            return new StateAggregator.SilenceExpired(e.Id, found);
-        }));
-        Receive<StateAggregator.Acknowledge>(ack => Answer(() =>
+            if (Run(() => new StateAggregator.SilenceList(_book.ActiveSilences(Now))) is { } list) Sender.Tell(list);
+        });
+        ReceiveAsync<StateAggregator.ExpireSilence>(async e =>
         {
-            var row = new PostgresDirect(db).Read(connection =>
-                PostgresRows.Read(connection, "WHERE id = @id", ("id", ack.CheckId)).FirstOrDefault(), null);
-            var (made, refusal) = _book.Acknowledge(ack.CheckId, row?.ToCheckState(), ack.Comment, Now);
-            return new StateAggregator.Acknowledged(made, refusal);
-        }));
+            var found = Run<object>(() => _book.ExpireSilence(e.Id, Now));
+            if (found is true) await broadcast.Ask<NodeProtocol.SilencesApplied>(new NodeProtocol.SilencesChanged(), ApplyTime);
+            if (found is bool b) Sender.Tell(new StateAggregator.SilenceExpired(e.Id, b));
+        });
+        Receive<StateAggregator.Acknowledge>(ack =>
+        {
+            var answer = Run(() =>
+            {
+                var row = new PostgresDirect(db).Read(connection =>
+                    PostgresRows.Read(connection, "WHERE id = @id", ("id", ack.CheckId)).FirstOrDefault(), null);
+                var (made, refusal) = _book.Acknowledge(ack.CheckId, row?.ToCheckState(), ack.Comment, Now);
+                return new StateAggregator.Acknowledged(made, refusal);
+            });
+            if (answer is not null) Sender.Tell(answer);
+        });
     }
 
     public static Props Props(NpgsqlDataSource db, IActorRef broadcast) => Akka.Actor.Props.Create(() => new ClusterHolds(db, broadcast));
 
     private DateTimeOffset Now => Context.System.Scheduler.Now;
 
-    // A database that cannot be reached fails the command with its reason, and this actor goes on.
-    private void Answer(Func<object> command)
+    // A database that cannot be reached fails the command with its reason (null here), and this actor goes on.
+    private T? Run<T>(Func<T> command) where T : class
     {
         try
         {
-            Sender.Tell(command());
+            return command();
         }
         catch (Exception e) when (PostgresDatabase.IsDatabaseError(e))
         {
             Sender.Tell(new Akka.Actor.Status.Failure(new ControlRequestException($"cannot reach the state database: {PostgresDatabase.Describe(e)}")));
+            return null;
         }
     }
 }

@@ -39,6 +39,9 @@ public static class NodeProtocol
 
     public sealed record Digest(string Node, string Value) : IClusterMessage;
 
-    /// <summary>A silence was added or expired on some node: the node's partitions look at the silences again.</summary>
+    /// <summary>A silence was added or expired on some node: the node's partitions look at the silences again;
+    /// answered by <see cref="SilencesApplied"/> once they have.</summary>
     public sealed record SilencesChanged : IClusterMessage;
+
+    public sealed record SilencesApplied(string Node) : IClusterMessage;
 }

@@ -20,19 +20,25 @@ public sealed class ClusterHoldsSpecs(ITestOutputHelper output) : ActorSpec(outp
     Task IAsyncLifetime.DisposeAsync() => _db.DisposeAsync();
 
     [Fact]
-    public async Task A_silence_added_and_expired_on_a_node_is_the_partitions_and_every_node_is_told()
+    public async Task A_silence_added_and_expired_on_a_node_is_the_partitions_and_the_command_answers_once_every_node_applied_it()
     {
         var broadcast = CreateTestProbe();
         var holds = Sys.ActorOf(ClusterHolds.Props(_db.DataSource, broadcast));
 
-        var silence = await holds.Ask<Silence>(new StateAggregator.AddSilence(["http4/*"], TimeSpan.FromHours(1), "move"));
+        // The command answers once the nodes have applied the silence.
+        var adding = holds.Ask<Silence>(new StateAggregator.AddSilence(["http4/*"], TimeSpan.FromHours(1), "move"));
         await broadcast.ExpectMsgAsync<NodeProtocol.SilencesChanged>();
+        Assert.False(adding.IsCompleted);
+        broadcast.Reply(new NodeProtocol.SilencesApplied("127.0.0.1:4053"));
+        var silence = await adding;
         var partition = _db.OpenStore(_db.Take(7, "node-b"));
         Assert.Equal([silence.Id], partition.Holds.LoadSilences().Select(s => s.Id));
         Assert.Equal([silence.Id], (await holds.Ask<StateAggregator.SilenceList>(StateAggregator.ListSilences.Instance)).Silences.Select(s => s.Id));
 
-        Assert.True((await holds.Ask<StateAggregator.SilenceExpired>(new StateAggregator.ExpireSilence(silence.Id))).Found);
+        var expiring = holds.Ask<StateAggregator.SilenceExpired>(new StateAggregator.ExpireSilence(silence.Id));
         await broadcast.ExpectMsgAsync<NodeProtocol.SilencesChanged>();
+        broadcast.Reply(new NodeProtocol.SilencesApplied("127.0.0.1:4053"));
+        Assert.True((await expiring).Found);
         Assert.False((await holds.Ask<StateAggregator.SilenceExpired>(new StateAggregator.ExpireSilence(silence.Id))).Found);
         Assert.Empty(partition.Holds.LoadSilences());
     }
