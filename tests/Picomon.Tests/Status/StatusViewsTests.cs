@@ -116,7 +116,7 @@ public class StatusViewsTests
 
         Assert.Equal(["10.0.0.2:4053", ""], report.Checks.Select(c => c.Node));
         var json = JsonSerializer.Serialize(report, StatusJson.Default.StatusReport);
-        Assert.Contains("""lastDurationSeconds":0.0125,"node":"10.0.0.2:4053"}""", json);
-        Assert.Contains("""lastDurationSeconds":null,"node":""}""", json);
+        Assert.Contains("""lastDurationSeconds":0.0125,"hold":"","node":"10.0.0.2:4053"}""", json);
+        Assert.Contains("""lastDurationSeconds":null,"hold":"","node":""}""", json);
     }
 }
