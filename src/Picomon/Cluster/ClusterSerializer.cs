@@ -30,6 +30,7 @@ public sealed class ClusterSerializer(ExtendedActorSystem system) : SerializerWi
         [typeof(NodeProtocol.ReloadApplied)] = "reload-applied",
         [typeof(NodeProtocol.GetDigest)] = "get-digest",
         [typeof(NodeProtocol.Digest)] = "digest",
+        [typeof(NodeProtocol.SilencesChanged)] = "silences-changed",
     };
 
     private static readonly Dictionary<string, Type> Types = Manifests.ToDictionary(m => m.Value, m => m.Key);
@@ -82,5 +83,6 @@ public sealed class ClusterSerializer(ExtendedActorSystem system) : SerializerWi
 [JsonSerializable(typeof(NodeProtocol.ApplyReload))]
 [JsonSerializable(typeof(NodeProtocol.ReloadApplied))]
 [JsonSerializable(typeof(NodeProtocol.GetDigest))]
+[JsonSerializable(typeof(NodeProtocol.SilencesChanged))]
 [JsonSerializable(typeof(NodeProtocol.Digest))]
 internal sealed partial class ClusterJson : JsonSerializerContext;

@@ -26,6 +26,10 @@ public sealed class ClusterView : ReceiveActor
     {
         Receive<StateAggregator.GetSnapshot>(_ => Rows().ContinueWith(t => t.Result.Snapshot, TaskScheduler.Default).PipeTo(Sender));
         Receive<GetClusterRows>(_ => Rows().PipeTo(Sender));
+        Receive<NodeProtocol.SilencesChanged>(changed =>
+        {
+            foreach (var agent in ClusterMembers.Agents(Context.System)) agent.Tell(changed);
+        });
         Receive<ChecksSupervisor.RunAllNow>(_ =>
         {
             foreach (var agent in ClusterMembers.Agents(Context.System)) agent.Tell(new NodeProtocol.RunNow(null));

@@ -57,6 +57,7 @@ public sealed class NodeAgent : ReceiveActor
         Receive<NodeProtocol.GetDigest>(_ => Sender.Tell(new NodeProtocol.Digest(_node.NodeName, _node.Settings.Digest)));
         Receive<ChecksSupervisor.Reconfigure>(OnReconfigure);
         Receive<StateAggregator.Reconfigure>(ToPartitions);
+        Receive<NodeProtocol.SilencesChanged>(_ => ToPartitions(StateAggregator.SilencesChanged.Instance));
         Receive<Notifier.Reconfigure>(r => Context.System.EventStream.Publish(new NotifierSettings(r.Settings)));
         // The notifier singleton reconfigures its mailer and reporter from the whole configuration, above.
         Receive<Mailer.UpdateSettings>(_ => { });

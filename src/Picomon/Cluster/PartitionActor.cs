@@ -72,6 +72,7 @@ public sealed class PartitionActor : ReceiveActor, IWithTimers
         });
         Receive<ChecksSupervisor.Reconfigured>(_ => { });
         Receive<StateAggregator.Reconfigure>(r => _aggregator?.Tell(r with { Checks = Mine(r.Checks) }));
+        Receive<StateAggregator.SilencesChanged>(m => _aggregator?.Tell(m));
         // The aggregator committed pending notifications: the notifier reads them from the database.
         Receive<Notifier.Queued>(_ => _node.Notifier.Tell(NotifierActor.PendingQueued.Instance));
     }
