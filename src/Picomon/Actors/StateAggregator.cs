@@ -15,8 +15,9 @@ namespace Picomon.Actors;
 /// check's new row in one write, then hands them to the <see cref="Notifier"/>. The rows and notifications of
 /// what its mailbox holds are committed together (a storm of transitions is one write, not one each). Answers a
 /// restarting check with its last known state, and gives immutable snapshots. Keeps the holds (maintenance
-/// windows, silences) on each check's row and applies them to its notifications (<see cref="HeldNotifications"/>),
-/// re-reading them whenever they change (<see cref="HoldCalendar.NextChange"/>, a silence command, a reload).</summary>
+/// windows, silences, flapping) on each check's row and applies them to its notifications (<see cref="HeldNotifications"/>),
+/// re-reading them whenever they change (<see cref="HoldCalendar.NextChange"/>, a silence command, a reload, a run that
+/// starts or ends flapping).</summary>
 public sealed class StateAggregator : ReceiveActor, IWithTimers
 {
     /// <summary>One probe run of a check, with the status and flap history it left the check in.</summary>
@@ -189,7 +190,7 @@ public sealed class StateAggregator : ReceiveActor, IWithTimers
         _calendar.Update(_windows, _holds.ActiveSilences(Now), Now);
         foreach (var row in _table.Values.ToList())
         {
-            var next = HeldNotifications.Holds(row, _calendar.Of(row.Id), Now);
+            var next = HeldNotifications.Holds(row, HeldNotifications.On(row.Flap, _calendar.Of(row.Id)), Now);
             if (next != row) _table[row.Id] = next;
             if (row.Held != HoldReasons.None && next.Held == HoldReasons.None && next.HeldProblem)
                 _log.Info("{0}: holds ended; its Problem goes out if the next run confirms it", row.Id);
@@ -212,18 +213,27 @@ public sealed class StateAggregator : ReceiveActor, IWithTimers
         var known = _table.TryGetValue(transition.CheckId, out var before);
         before ??= CheckState.New(transition.CheckId, transition.From, transition.At);
         _checks[check.Id] = (check, transition.ErrorInterval);
-        var (row, notifications) = HeldNotifications.OnTransition(check, transition, before, _calendar.Of(check.Id));
-        if (transition.IsRecovery) _holds.Closed(Incident.Id(row.Id, row.Incidents));
-        if (transition.IsProblem && row.HeldProblem) Suppressed(row);
+        var (row, notifications, heldBy) = HeldNotifications.OnTransition(check, transition, before, _calendar.Of(check.Id));
+        if (transition.IsRecovery && !row.OkHeld) _holds.Closed(Incident.Id(row.Id, row.Incidents));
+        if (heldBy != HoldReasons.None) Suppressed(row, transition.IsProblem ? "Problem" : "OK", heldBy);
+        LogFlapping(before, row);
         _table[row.Id] = row;
         if (_notifier is not null) _unsent.AddRange(notifications);
         if (!known || Durable(before) != Durable(row) || notifications.Count > 0) Save(row);
     }
 
-    private void Suppressed(CheckState row)
+    private void Suppressed(CheckState row, string what, HoldReasons heldBy)
     {
-        foreach (var reason in Reconcile.Each(row.Held)) _counters?.Suppressed(Reconcile.Label(reason));
-        _log.Info("{0}: Problem held ({1})", row.Id, Reconcile.Labels(row.Held));
+        foreach (var reason in Reconcile.Each(heldBy)) _counters?.Suppressed(Reconcile.Label(reason));
+        _log.Info("{0}: {1} held ({2})", row.Id, what, Reconcile.Labels(heldBy));
+    }
+
+    private void LogFlapping(CheckState before, CheckState row)
+    {
+        if (!before.Flap.Flapping && row.Flap.Flapping)
+            _log.Info("{0}: flapping; its notifications are held until it settles", row.Id);
+        else if (before.Flap.Flapping && !row.Flap.Flapping)
+            _log.Info("{0}: no longer flapping", row.Id);
     }
 
     private void Save(CheckState row)
@@ -268,17 +278,16 @@ public sealed class StateAggregator : ReceiveActor, IWithTimers
             LastDuration = run.Duration,
             Flap = run.Flap,
         };
-        Notification? problem = null;
+        IReadOnlyList<Notification> sent = [];
         if (_checks.TryGetValue(run.Id, out var check))
-            (row, problem) = HeldNotifications.OnRun(check.Check, row, run.StartedAt, finished, check.ErrorInterval);
-        if (problem is not null)
-        {
-            _log.Warning("{0}: holds ended and the check is still in error: Problem", run.Id);
-            if (_notifier is not null) _unsent.Add(problem);
-        }
+            (row, sent) = HeldNotifications.OnRun(check.Check, before.Flap, row, _calendar.Of(run.Id), run.StartedAt, finished,
+                check.ErrorInterval);
+        LogFlapping(before, row);
+        foreach (var notification in sent) Released(notification);
+        if (_notifier is not null) _unsent.AddRange(sent);
         _table[row.Id] = row;
-        // A run that leaves an OK check OK costs no write.
-        if (!known || Durable(before) != Durable(row) || problem is not null) Save(row);
+        // A run that leaves an OK check OK, with no change in its flap window, costs no write.
+        if (!known || Durable(before) != Durable(row) || sent.Count > 0) Save(row);
 
         if (run.Success)
             _log.Debug("{0}: OK in {1:0} ms", run.Id, run.Duration.TotalMilliseconds);
@@ -287,9 +296,28 @@ public sealed class StateAggregator : ReceiveActor, IWithTimers
                 run.Id, run.Status, run.ConsecutiveFailures, run.Duration.TotalMilliseconds, run.Message);
     }
 
-    // The flap history and the holds in force are kept in memory only: a change of them alone costs no write.
+    /// <summary>A run sent what the holds kept back, or the start of flapping.</summary>
+    private void Released(Notification notification)
+    {
+        switch (notification.Kind)
+        {
+            case NotificationKind.Problem:
+                _log.Warning("{0}: holds ended and the check is still in error: Problem", notification.CheckId);
+                break;
+            case NotificationKind.Ok:
+                _log.Info("{0}: holds ended and the check is not in error: the OK of {1}", notification.CheckId, notification.Incident);
+                _holds.Closed(notification.Incident);
+                break;
+            default:
+                _log.Info("{0}: Flapping notification for {1}", notification.CheckId, notification.Incident);
+                break;
+        }
+    }
+
+    // The holds in force are kept in memory only (recomputed at start): a change of them alone costs no write. The flap
+    // history is stored: it changes only with a change of result and while one is in its window.
     private static CheckState Durable(CheckState row) =>
-        row with { LastRun = null, LastDuration = null, Flap = default, Held = HoldReasons.None, ConfirmAfter = null };
+        row with { LastRun = null, LastDuration = null, Held = HoldReasons.None, ConfirmAfter = null };
 
     private StateSnapshot TakeSnapshot() =>
         new(Now, _table.Values.OrderBy(r => r.Id, StringComparer.Ordinal).ToList());

@@ -62,5 +62,5 @@ public sealed class CheckStateMachine(TimeSpan interval, TimeSpan errorInterval,
 
     private CheckTransition Transition(
         string checkId, CheckStatus from, DateTimeOffset at, string message, int failures, DateTimeOffset? errorSince) =>
-        new(checkId, from, Status, at, message, failures, errorSince, errorInterval);
+        new(checkId, from, Status, at, message, failures, errorSince, errorInterval, Flap);
 }

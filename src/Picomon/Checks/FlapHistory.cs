@@ -14,10 +14,11 @@ namespace Picomon.Checks;
 public readonly record struct FlapHistory(ulong Bits, bool LastFailed, bool Flapping)
 {
     /// <summary>The history once a run with result <paramref name="failed"/> is recorded under <paramref name="rules"/>;
-    /// unchanged (no detection) when the window is 0.</summary>
+    /// with a window of 0 (no detection) only the last result is kept: a check whose detection a reload turned off stops
+    /// flapping at its next run, rather than staying held.</summary>
     public FlapHistory Record(bool failed, AlertRules rules)
     {
-        if (rules.FlapWindow == 0) return this with { LastFailed = failed };
+        if (rules.FlapWindow == 0) return new FlapHistory(0, failed, false);
         var bits = ((Bits << 1) | (failed != LastFailed ? 1UL : 0UL)) & Mask(rules.FlapWindow);
         var share = Share(bits, rules.FlapWindow);
         var flapping = Flapping ? share > rules.FlapLow : share >= rules.FlapHigh;

@@ -11,7 +11,8 @@ namespace Picomon.Notifications;
 /// written for Alertmanager works unchanged: <c>version, groupKey, truncatedAlerts, status, receiver, groupLabels,
 /// commonLabels, commonAnnotations, externalURL, alerts[{status, labels, annotations, startsAt, endsAt,
 /// generatorURL, fingerprint}]</c>. Each incident is one alert (labels <c>alertname</c> and <c>check</c>: the
-/// check id; <c>type</c>, <c>target</c>, <c>incident</c>), firing for a Problem or a Reminder, resolved (with
+/// check id; <c>type</c>, <c>target</c>, <c>incident</c>), firing for a Problem, a Reminder or a Flapping (whose summary
+/// annotation says <c>Flapping</c> and description the share of changes), resolved (with
 /// <c>endsAt</c>) for an OK; its fingerprint is derived from the incident id, so it is the same in every payload
 /// about that incident. Picomon has no URL of its own to give: <c>externalURL</c> and <c>generatorURL</c> are
 /// empty. Pure.</summary>
@@ -54,7 +55,8 @@ public static class AlertmanagerPayload
     public static string Fingerprint(string incident) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(incident)))[..16];
 
-    private static bool Firing(Notification n) => n.State != CheckStatus.Ok;
+    // A Flapping notification is about an incident still open, even when the check's last run succeeded.
+    private static bool Firing(Notification n) => n.Kind == NotificationKind.Flapping || n.State != CheckStatus.Ok;
 
     private static void WriteAlert(Utf8JsonWriter json, Notification n, List<KeyValuePair<string, string>> labels,
         List<KeyValuePair<string, string>> annotations)

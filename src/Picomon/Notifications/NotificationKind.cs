@@ -9,4 +9,6 @@ public enum NotificationKind
     Ok,
     /// <summary>An incident is still open after <c>notify.repeat-interval</c> (and every interval after).</summary>
     Reminder,
+    /// <summary>A check with a notified open incident started flapping: what follows is held until it settles.</summary>
+    Flapping,
 }

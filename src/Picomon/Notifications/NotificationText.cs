@@ -9,11 +9,12 @@ public static class NotificationText
     /// <summary>How many check ids a digest's <c>{checks}</c> names before "and N more".</summary>
     public const int ChecksNamed = 3;
 
-    /// <summary>The state as <c>{state}</c> shows it: Problem, OK or Reminder.</summary>
+    /// <summary>The state as <c>{state}</c> shows it: Problem, OK, Reminder or Flapping.</summary>
     public static string State(Notification n) => n.Kind switch
     {
         NotificationKind.Problem => "Problem",
         NotificationKind.Ok => "OK",
+        NotificationKind.Flapping => "Flapping",
         _ => "Reminder",
     };
 
@@ -49,7 +50,7 @@ public static class NotificationText
         return all.Count > ChecksNamed ? $"{shown} and {all.Count - ChecksNamed} more" : shown;
     }
 
-    /// <summary>Problems (Reminders included: checks still in error), OKs and Reminders of a digest.</summary>
+    /// <summary>Problems (Reminders and Flapping included: incidents still open), OKs and Reminders of a digest.</summary>
     public static (int Problems, int Oks, int Reminders) Counts(Announcement a) =>
         (a.Items.Count(n => n.Kind != NotificationKind.Ok), a.Items.Count(n => n.Kind == NotificationKind.Ok),
          a.Items.Count(n => n.Kind == NotificationKind.Reminder));

@@ -44,12 +44,12 @@ public static class PicomonJson
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    /// <summary><c>kind</c> as the JSON and <c>PICOMON_KIND</c> name it: problem, ok, reminder or digest.</summary>
+    /// <summary><c>kind</c> as the JSON and <c>PICOMON_KIND</c> name it: problem, ok, reminder, flapping or digest.</summary>
     public static string Kind(Announcement a) => a.IsDigest ? "digest" : Kind(a.Items[0]);
 
     public static string Kind(Notification n) => n.Kind.ToString().ToLowerInvariant();
 
-    /// <summary><c>state</c>: error or ok; null for a digest.</summary>
+    /// <summary><c>state</c>: error, ok, or flapping (a Flapping notification); null for a digest.</summary>
     public static string? State(Announcement a) => a.IsDigest ? null : State(a.Items[0]);
 
     /// <summary><c>message</c>: the notification's message, or a digest's summary.</summary>
@@ -58,7 +58,8 @@ public static class PicomonJson
     /// <summary>An ISO 8601 time with its offset, to the second: <c>2026-11-24T10:02:03+01:00</c>.</summary>
     public static string Time(DateTimeOffset time) => time.ToString("yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture);
 
-    private static string State(Notification n) => n.State == CheckStatus.Ok ? "ok" : "error";
+    private static string State(Notification n) =>
+        n.Kind == NotificationKind.Flapping ? "flapping" : n.State == CheckStatus.Ok ? "ok" : "error";
 
     private static void WriteFields(Utf8JsonWriter json, Notification n)
     {

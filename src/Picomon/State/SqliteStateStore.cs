@@ -292,20 +292,29 @@ public sealed class SqliteStateStore : IStateStore
     private static void Insert(SqliteTransaction transaction, StoredCheck check) =>
         StateSchema.Execute(transaction,
             """
-            INSERT OR REPLACE INTO checks (id, status, since, consecutive_failures, last_message, error_since, incidents, held_problem)
-            VALUES ($id, $status, $since, $failures, $message, $errorSince, $incidents, $heldProblem)
+            INSERT OR REPLACE INTO checks (id, status, since, consecutive_failures, last_message, error_since, incidents, held_problem,
+                flap_bits, flap_last_failed, flapping, ok_held)
+            VALUES ($id, $status, $since, $failures, $message, $errorSince, $incidents, $heldProblem,
+                $flapBits, $flapLastFailed, $flapping, $okHeld)
             """,
             ("$id", check.Id), ("$status", check.Status.ToString()), ("$since", StateSchema.Time(check.Since)),
             ("$failures", check.ConsecutiveFailures), ("$message", check.LastMessage),
             ("$errorSince", StateSchema.Time(check.ErrorSince)), ("$incidents", check.Incidents),
-            ("$heldProblem", check.HeldProblem ? 1 : 0));
+            ("$heldProblem", check.HeldProblem ? 1 : 0), ("$flapBits", unchecked((long)check.Flap.Bits)),
+            ("$flapLastFailed", check.Flap.LastFailed ? 1 : 0), ("$flapping", check.Flap.Flapping ? 1 : 0),
+            ("$okHeld", check.OkHeld ? 1 : 0));
 
     private void LoadChecksFrom(SqliteConnection connection)
     {
         StateSchema.ForEachRow(connection,
-            "SELECT id, status, since, consecutive_failures, last_message, error_since, incidents, held_problem FROM checks",
+            """
+            SELECT id, status, since, consecutive_failures, last_message, error_since, incidents, held_problem,
+                flap_bits, flap_last_failed, flapping, ok_held
+            FROM checks
+            """,
             row => _checks[row.GetString(0)] = new StoredCheck(row.GetString(0), StateSchema.ReadEnum<CheckStatus>(row, 1),
                 StateSchema.ReadTime(row, 2), row.GetInt32(3), row.GetString(4), StateSchema.ReadOptionalTime(row, 5), row.GetInt32(6),
-                row.GetInt32(7) != 0));
+                row.GetInt32(7) != 0, new FlapHistory(unchecked((ulong)row.GetInt64(8)), row.GetInt32(9) != 0, row.GetInt32(10) != 0),
+                row.GetInt32(11) != 0));
     }
 }

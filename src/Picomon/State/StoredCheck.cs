@@ -7,6 +7,8 @@ namespace Picomon.State;
 /// <param name="ErrorSince">When the current error began; null unless <see cref="Status"/> is Error.</param>
 /// <param name="Incidents">How many incidents the check has had (the number of the open or last one).</param>
 /// <param name="HeldProblem">In error with its Problem held (a silence, a maintenance window…), not sent yet.</param>
+/// <param name="Flap">The flap history: the last runs' changes, the last result, whether the check is flapping.</param>
+/// <param name="OkHeld">Its notified incident recovered while flapping: the OK is owed.</param>
 public sealed record StoredCheck(
     string Id,
     CheckStatus Status,
@@ -15,14 +17,17 @@ public sealed record StoredCheck(
     string LastMessage,
     DateTimeOffset? ErrorSince,
     int Incidents,
-    bool HeldProblem = false)
+    bool HeldProblem = false,
+    FlapHistory Flap = default,
+    bool OkHeld = false)
 {
     /// <summary>The durable part of a state-table row.</summary>
     public static StoredCheck From(CheckState state) =>
-        new(state.Id, state.Status, state.Since, state.ConsecutiveFailures, state.LastMessage, state.ErrorSince, state.Incidents, state.HeldProblem);
+        new(state.Id, state.Status, state.Since, state.ConsecutiveFailures, state.LastMessage, state.ErrorSince, state.Incidents, state.HeldProblem,
+            state.Flap, state.OkHeld);
 
     /// <summary>A state-table row to resume from; the last run and its duration are not stored.</summary>
     public CheckState ToCheckState() =>
         new(Id, Status, Since, ConsecutiveFailures, LastMessage, ErrorSince, LastRun: null, LastDuration: null, Incidents,
-            HeldProblem: HeldProblem);
+            Flap: Flap, HeldProblem: HeldProblem, OkHeld: OkHeld);
 }

@@ -40,7 +40,8 @@ public static class StatusText
         .. cluster ? [check.Node is { Length: > 0 } node ? Printable(node) : "-"] : Array.Empty<string>(),
         check.Since is { } since ? TimeZoneInfo.ConvertTime(since, zone).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture) : "-",
         check.LastRun is null && check.Message.Length == 0 ? "(not run yet)"
-            : check.State == CheckViewState.Held ? $"[{check.Hold}] {FirstLine(check.Message)}" : FirstLine(check.Message),
+            : check.State is CheckViewState.Held or CheckViewState.Flapping ? $"[{check.Hold}] {FirstLine(check.Message)}"
+            : FirstLine(check.Message),
     ];
 
     /// <summary>The state's name, the one its JSON has (so it is written only there).</summary>

@@ -307,6 +307,28 @@ public sealed class NotifierSpecs(ITestOutputHelper output) : ActorSpec(output),
     }
 
     [Fact]
+    public async Task A_Flapping_notification_answers_the_Problem_and_a_flapping_check_s_incident_gets_no_reminder_but_keeps_it()
+    {
+        var notifier = await StartAsync(Settings("repeat-interval = 1h"));
+        Transition(notifier, Problem(11));
+        await _senders["page"].ExpectMsgAsync<ChannelSender.Deliver>();
+        var problem = Assert.Single(Mails("ops"));
+        Deliveries("page");
+
+        var flapping = Problem(11) with { Kind = NotificationKind.Flapping, Message = "the state changed in 34% of the last 10 runs" };
+        _store.CommitTransitions([_store.FindCheck(Check(11))! with { Flap = new FlapHistory(0b111, true, true) }], []);
+        notifier.Tell(new Notifier.Queued(_store.CommitTransitions([], [flapping])));
+        await _senders["page"].ExpectMsgAsync<ChannelSender.Deliver>();
+        var mail = Assert.Single(Mails("ops"));
+        Assert.Equal(("[DOMAIN] Flapping: CheckTCP4 on 192.0.2.11", problem.MessageId), (mail.Subject, mail.InReplyTo));
+        Assert.Equal(("flapping", "flapping"), Deliveries("page").Select(d => (d.GetProperty("kind").GetString(), d.GetProperty("state").GetString())).Single());
+
+        await AdvanceToAsync(Clock.Now + TimeSpan.FromHours(3), notifier);
+        Assert.Equal((0, 0), (_store.MailOutbox("ops").Count, _store.DeliveryOutbox("page").Count));
+        Assert.Single(_store.LoadReminders());
+    }
+
+    [Fact]
     public async Task After_a_restart_a_reminder_long_overdue_is_sent_once_and_the_next_one_an_interval_later()
     {
         _store.CommitTransitions([new StoredCheck(Check(11), CheckStatus.Error, Clock.Now - TimeSpan.FromHours(5), 3, "down",

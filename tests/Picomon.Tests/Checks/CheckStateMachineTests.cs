@@ -55,4 +55,15 @@ public class CheckStateMachineTests
         resumed.Resume(new CheckState("c", machine.Status, T0, machine.ConsecutiveFailures, "x", T0, null, null, Incidents: 1, Flap: machine.Flap));
         Assert.Equal(machine.Flap, resumed.Flap);
     }
+
+    [Fact]
+    public void A_transition_carries_the_flap_history_with_its_own_run_recorded()
+    {
+        var machine = Machine(retry: 0, okAfter: 1, flapWindow: 10);
+        machine.Apply("c", false, "down", T0);
+        machine.Apply("c", true, "", T0.AddMinutes(1));
+        var problem = machine.Apply("c", false, "down", T0.AddMinutes(2))!;
+        Assert.Equal((true, true), (problem.IsProblem, problem.Flap.Flapping)); // the run that enters error starts flapping
+        Assert.Equal(machine.Flap, problem.Flap);
+    }
 }

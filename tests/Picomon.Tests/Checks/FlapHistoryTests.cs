@@ -58,6 +58,14 @@ public class FlapHistoryTests
     }
 
     [Fact]
+    public void A_check_flapping_when_its_window_is_turned_off_stops_flapping_at_its_next_run()
+    {
+        var flapping = Run(default, true, false, true);
+        Assert.True(flapping.Flapping);
+        Assert.Equal(new FlapHistory(0, true, false), flapping.Record(true, new AlertRules(1, 0, 0.30, 0.25)));
+    }
+
+    [Fact]
     public void Only_the_window_s_runs_are_kept_in_the_bit_field()
     {
         var history = Run(default, true, false, true, false, true, false, true, false, true, false, true, false);

@@ -22,9 +22,10 @@ public abstract class StateStoreContract
         var failing = new StoredCheck("http4/wéb ☃", CheckStatus.Error,
             new DateTimeOffset(2026, 11, 24, 10, 2, 3, 456, TimeSpan.FromHours(1)).AddTicks(7), 4,
             "HTTP 503 Service Unavailable (expected 2xx/3xx)\nsecond line\tтретья строка 🚨",
-            new DateTimeOffset(2026, 11, 24, 9, 58, 0, TimeSpan.FromHours(-5.5)), 7);
+            new DateTimeOffset(2026, 11, 24, 9, 58, 0, TimeSpan.FromHours(-5.5)), 7, Flap: new FlapHistory(0x8000_0000_0000_0005, true, true));
         var retrying = new StoredCheck("dns/ns1", CheckStatus.Retrying,
-            new DateTimeOffset(2026, 3, 29, 1, 59, 59, TimeSpan.FromHours(2)), 1, "timeout", null, 2);
+            new DateTimeOffset(2026, 3, 29, 1, 59, 59, TimeSpan.FromHours(2)), 1, "timeout", null, 2,
+            Flap: new FlapHistory(0b10, true, false), OkHeld: true);
         using (var store = Open())
         {
             store.SaveCheck(failing);

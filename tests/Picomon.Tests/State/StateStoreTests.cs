@@ -184,11 +184,32 @@ public sealed class StateStoreTests : IDisposable
     public void A_version_4_database_gets_no_held_problem()
     {
         using (var store = _dir.Open()) store.SaveCheck(StateDir.Check("http4/a", CheckStatus.Error) with { Incidents = 2 });
-        Execute("ALTER TABLE checks DROP COLUMN held_problem; PRAGMA user_version = 4");
+        Execute($"{DropFlapColumns} ALTER TABLE checks DROP COLUMN held_problem; PRAGMA user_version = 4");
 
         using var reopened = _dir.Open();
 
         Assert.Equal((CheckStatus.Error, 2, false), reopened.LoadChecks().Select(c => (c.Status, c.Incidents, c.HeldProblem)).Single());
+    }
+
+    private const string DropFlapColumns = """
+        ALTER TABLE checks DROP COLUMN flap_bits; ALTER TABLE checks DROP COLUMN flap_last_failed;
+        ALTER TABLE checks DROP COLUMN flapping; ALTER TABLE checks DROP COLUMN ok_held;
+        """;
+
+    [Fact]
+    public void A_version_5_database_gets_a_steady_flap_history_whose_last_result_is_the_check_s_status()
+    {
+        using (var store = _dir.Open())
+        {
+            store.SaveCheck(StateDir.Check("http4/a", CheckStatus.Error));
+            store.SaveCheck(StateDir.Check("http4/b", CheckStatus.Ok));
+        }
+        Execute($"{DropFlapColumns} PRAGMA user_version = 5");
+
+        using var reopened = _dir.Open();
+
+        Assert.Equal([(new FlapHistory(0, true, false), false), (new FlapHistory(0, false, false), false)],
+            reopened.LoadChecks().Select(c => (c.Flap, c.OkHeld)));
     }
 
     [Fact]
@@ -199,7 +220,7 @@ public sealed class StateStoreTests : IDisposable
 
         var error = Assert.Throws<StateStoreException>(() => _dir.Open());
 
-        Assert.Equal($"cannot open state database {_dir.DatabasePath}: written by a newer Picomon (schema version 99, this one knows 5)",
+        Assert.Equal($"cannot open state database {_dir.DatabasePath}: written by a newer Picomon (schema version 99, this one knows 6)",
             error.Message);
     }
 

@@ -70,6 +70,22 @@ public class StatusViewsTests
     }
 
     [Fact]
+    public void A_flapping_check_shows_flapping_after_the_errors_and_before_the_held_ones_in_error_or_not()
+    {
+        var flapping = new FlapHistory(0b111, false, true);
+        var report = Report(CheckPatterns.All, Row("a/error", CheckStatus.Error, "down", T0),
+            Row("b/ok", CheckStatus.Ok) with { Flap = flapping, Held = HoldReasons.Flapping, OkHeld = true },
+            Row("z/error", CheckStatus.Error, "down", T0) with { HeldProblem = true, Held = HoldReasons.Silence });
+
+        Assert.Equal([("a/error", CheckViewState.Error, ""), ("b/ok", CheckViewState.Flapping, "flapping"), ("z/error", CheckViewState.Held, "silence")],
+            report.Checks.Take(3).Select(c => (c.Id, c.State, c.Hold)));
+        var line = StatusText.Render(report, TimeZoneInfo.Utc).Split('\n').Single(l => l.Contains("b/ok"));
+        Assert.Matches(@"^flapping +b/ok +host +2026-11-24T10:07:03\+00:00 +\[flapping\] $", line + " ");
+        Assert.Contains("\"state\":\"flapping\",", JsonSerializer.Serialize(report, StatusJson.Default.StatusReport));
+        Assert.True(Report(CheckPatterns.Parse(["b/*"], out _)!, Row("b/ok", CheckStatus.Ok) with { Flap = flapping }).AnyInError);
+    }
+
+    [Fact]
     public void The_json_has_stable_camel_case_fields_iso_times_and_explicit_nulls()
     {
         var report = Report(CheckPatterns.Parse(["a/error", "n/new"], out _)!, Rows);
