@@ -9,4 +9,7 @@ public enum NotificationKind
     Ok,
     /// <summary>An incident is still open after <c>notify.repeat-interval</c> (and every interval after).</summary>
     Reminder,
+    /// <summary>Checks became <c>unreachable</c> behind an incident whose Problem already went out: a reply in its thread
+    /// listing them (<see cref="Notification.Affected"/>).</summary>
+    Affected,
 }

@@ -3,11 +3,13 @@ using System.Text.Json.Serialization;
 namespace Picomon.Status;
 
 /// <summary>A check's state as <c>picomon status</c>, its JSON and the HTTP API show it. Declared in display
-/// order: problems first, the worst first (<c>unreachable</c> and <c>flapping</c>, not done yet, will go between
-/// <see cref="Error"/> and <see cref="Held"/>). Each state's JSON name is fixed here.</summary>
+/// order: problems first, the worst first. Each state's JSON name is fixed here.</summary>
 public enum CheckViewState
 {
     [JsonStringEnumMemberName("error")] Error,
+    /// <summary>In error, its Problem held by its parents: one is in error, or its verdict is awaited
+    /// (<see cref="CheckView.Hold"/> has <c>dependency</c>).</summary>
+    [JsonStringEnumMemberName("unreachable")] Unreachable,
     /// <summary>In error, its Problem held by a maintenance window or a silence (<see cref="CheckView.Hold"/> says which).</summary>
     [JsonStringEnumMemberName("held")] Held,
     [JsonStringEnumMemberName("retrying")] Retrying,
@@ -45,5 +47,5 @@ public sealed record CheckView(
 public sealed record StatusReport(DateTimeOffset TakenAt, IReadOnlyList<CheckView> Checks)
 {
     [JsonIgnore]
-    public bool AnyInError => Checks.Any(c => c.State is CheckViewState.Error or CheckViewState.Held);
+    public bool AnyInError => Checks.Any(c => c.State is CheckViewState.Error or CheckViewState.Unreachable or CheckViewState.Held);
 }
