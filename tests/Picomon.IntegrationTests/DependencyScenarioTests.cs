@@ -88,6 +88,9 @@ public class DependencyScenarioTests
         web.SetDown("/router", true);
         SetServicesDown(web, true);
         await StatusUntilAsync(dir, "error", "unreachable");
+        await Daemon.SignalUntilDumpAsync(picomon);
+        await picomon.WaitForOutputAsync((stdout, _) => stdout.Contains("Other checks (usually OK"), Deadline);
+        Assert.Matches(@"\nsvc30: http4/svc30\nSince [^\n]+\nHeld \(dependency\)\n\tHTTP 503", picomon.Stdout);
         await MailAsync(smtp, Subject("Problem", "router"));
         var problem = smtp.Messages.Single().Message;
         var body = (problem.TextBody ?? "").ReplaceLineEndings("\n");
