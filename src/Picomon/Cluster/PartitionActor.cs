@@ -82,8 +82,10 @@ public sealed class PartitionActor : ReceiveActor, IWithTimers
 
     protected override void PreStart() => Take();
 
+    // A check and the checks it depends on (or that depend on it) run in one partition: their verdicts wait for each
+    // other in its aggregator.
     private IReadOnlyList<Configuration.CheckDefinition> Mine(IReadOnlyList<Configuration.CheckDefinition> checks) =>
-        checks.Where(c => Partitions.Of(c.Id) == _partition).ToList();
+        checks.Where(c => Partitions.Of(_node.Settings.Dependencies.ComponentOf(c.Id)) == _partition).ToList();
 
     private void Take()
     {

@@ -27,4 +27,16 @@ public class DependencyGraphTests
         Assert.Equal(["b", "c", "b"],
             DependencyGraph.FindCycle(Parents(("a", ["b"]), ("b", ["c"]), ("c", ["b"])), ["a", "b", "c"]));
     }
+
+    [Fact]
+    public void Checks_connected_by_dependencies_either_way_share_one_component_named_by_its_least_id()
+    {
+        // web and db share the parent router; mail depends on dns, which depends on web: all one component.
+        var graph = new DependencyGraph(Parents(("web", ["router"]), ("db", ["router"]), ("dns", ["web"]), ("mail", ["dns"]),
+            ("z-child", ["y-parent"])));
+        foreach (var id in new[] { "web", "db", "router", "dns", "mail" }) Assert.Equal("db", graph.ComponentOf(id));
+        Assert.Equal("y-parent", graph.ComponentOf("z-child"));
+        Assert.Equal("y-parent", graph.ComponentOf("y-parent"));
+        Assert.Equal("alone", graph.ComponentOf("alone"));
+    }
 }

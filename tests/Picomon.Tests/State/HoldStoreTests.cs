@@ -3,39 +3,11 @@ using Picomon.State;
 
 namespace Picomon.Tests.State;
 
-/// <summary>Silences and acknowledgements in a real SQLite file, kept across reopening, and the aggregator's book
-/// of them (<see cref="HoldBook"/>).</summary>
-public sealed class HoldStoreTests : IDisposable
+/// <summary>The aggregator's book of silences and acknowledgements (<see cref="HoldBook"/>); the stores keep them
+/// across a reopen (<see cref="StateStoreContract"/>).</summary>
+public sealed class HoldStoreTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 24, 10, 0, 0, TimeSpan.FromHours(1));
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), $"picomon-holds-{Guid.NewGuid():N}");
-
-    private SqliteStateStore Open() => SqliteStateStore.Open(_dir, e => Assert.Fail(e), _ => { });
-
-    public void Dispose()
-    {
-        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
-    }
-
-    [Fact]
-    public void Silences_and_acks_survive_reopening_and_removed_ones_stay_removed()
-    {
-        using (var store = Open())
-        {
-            store.Holds.AddSilence(new Silence("aaaa0001", ["http4/*", "*/web"], T0, T0.AddHours(1), "rack move"));
-            store.Holds.AddSilence(new Silence("aaaa0002", ["db/*"], T0, T0.AddHours(2), ""));
-            store.Holds.AddAck(new Acknowledgement("http4/web#3", "http4/web", T0, "on it"));
-            store.Holds.AddAck(new Acknowledgement("tcp4/db#1", "tcp4/db", T0, ""));
-            Assert.True(store.Holds.RemoveSilence("aaaa0002"));
-            Assert.False(store.Holds.RemoveSilence("aaaa0002"));
-            store.Holds.RemoveAck("tcp4/db#1");
-        }
-        using var reopened = Open();
-        var silence = Assert.Single(reopened.Holds.LoadSilences());
-        Assert.Equal(("aaaa0001", T0.AddHours(1), "rack move"), (silence.Id, silence.Ends, silence.Comment));
-        Assert.Equal(["http4/*", "*/web"], silence.Patterns);
-        Assert.Equal(new Acknowledgement("http4/web#3", "http4/web", T0, "on it"), Assert.Single(reopened.Holds.LoadAcks()));
-    }
 
     [Fact]
     public void The_book_lists_active_silences_forgets_ended_ones_and_expires_by_id()

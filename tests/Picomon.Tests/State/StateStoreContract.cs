@@ -41,6 +41,32 @@ public abstract class StateStoreContract
     }
 
     [Fact]
+    public void Silences_acks_and_a_held_problem_survive_a_reopen_and_removed_ones_stay_removed()
+    {
+        var t0 = new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.FromHours(1));
+        var held = new StoredCheck("http4/web", CheckStatus.Error, t0, 1, "down", t0, 3, HeldProblem: true);
+        using (var store = Open())
+        {
+            store.SaveCheck(held);
+            store.Holds.AddSilence(new Silence("aaaa0001", ["http4/*", "*/web"], t0, t0.AddHours(1), "rack move"));
+            store.Holds.AddSilence(new Silence("aaaa0002", ["db/*"], t0, t0.AddHours(2), ""));
+            store.Holds.AddAck(new Acknowledgement("http4/web#3", "http4/web", t0, "on it"));
+            store.Holds.AddAck(new Acknowledgement("tcp4/db#1", "tcp4/db", t0, ""));
+            Assert.True(store.Holds.RemoveSilence("aaaa0002"));
+            Assert.False(store.Holds.RemoveSilence("aaaa0002"));
+            store.Holds.RemoveAck("tcp4/db#1");
+        }
+
+        using var reopened = Open();
+        Assert.Equal(held, Assert.Single(reopened.LoadChecks()));
+        var silence = Assert.Single(reopened.Holds.LoadSilences());
+        Assert.Equal(("aaaa0001", t0.AddHours(1), "rack move"), (silence.Id, silence.Ends, silence.Comment));
+        Assert.Equal(["http4/*", "*/web"], silence.Patterns);
+        Assert.Equal(new Acknowledgement("http4/web#3", "http4/web", t0, "on it"), Assert.Single(reopened.Holds.LoadAcks()));
+        Assert.Empty(Errors);
+    }
+
+    [Fact]
     public void Saving_a_check_again_replaces_what_was_remembered()
     {
         var recovered = StateDir.Check("tcp4/db", CheckStatus.Ok);
