@@ -68,7 +68,8 @@ public sealed class DependencyHolds
     public void Forget(string id) => _waits.Remove(id);
 
     /// <summary>Whether some check waits for <paramref name="parent"/>'s verdict.</summary>
-    public bool AwaitsVerdictOf(string parent) => ChildrenOf(parent).Any(_waits.ContainsKey);
+    // Asked after every run: without a wait (nearly always) it costs nothing.
+    public bool AwaitsVerdictOf(string parent) => _waits.Count > 0 && ChildrenOf(parent).Any(_waits.ContainsKey);
 
     /// <summary>A run of <paramref name="parent"/> that started at <paramref name="started"/> (its row already updated):
     /// what it decides for the checks waiting for it.</summary>
