@@ -155,6 +155,22 @@ public sealed class StateAggregatorDependencySpecs : ActorSpec
     }
 
     [Fact]
+    public async Task A_waiting_check_that_recovers_before_its_parent_s_verdict_sends_nothing_and_is_not_run_again()
+    {
+        var since = Clock.Now;
+        Fails(A);
+        await RunNowAsync(Router);
+        await AdvanceAsync(Tick, _aggregator);
+        Recovers(A, since);
+        Ran(Router, CheckStatus.Ok);
+        await NothingSentAsync();
+        await _checks.ExpectNoMsgAsync(TimeSpan.Zero);
+        var row = await RowAsync(A);
+        Assert.Equal((CheckStatus.Ok, HoldReasons.None, false), (row.Status, row.Held, row.HeldProblem));
+        Assert.Equal(CheckViewState.Ok, await ViewAsync(A));
+    }
+
+    [Fact]
     public async Task A_parent_recovering_runs_its_unreachable_checks_and_only_one_still_failing_gets_its_own_Problem()
     {
         var since = Clock.Now;
