@@ -34,15 +34,17 @@ public sealed partial class StateAggregator
     }
 
     /// <summary>The check entered error behind a parent in error (or learnt its parent is): its parents' notified
-    /// incidents list it.</summary>
-    private void Unreachable(string id)
+    /// incidents list it, and <paramref name="behind"/> (the checks unreachable behind it that nobody listed while it
+    /// waited).</summary>
+    private void Unreachable(string id, IReadOnlyList<string>? behind = null)
     {
         _log.Info("{0}: unreachable ({1} in error): no notification of its own", id,
             string.Join(", ", _dependencies.ParentsOf(id).Where(p => RowOf(p)?.Status == CheckStatus.Error)));
         if (_notifier is null) return;
         foreach (var parent in AffectedNotifications.ListedBy(id, _dependencies.ParentsOf, RowOf))
             if (_checks.TryGetValue(parent, out var check))
-                AffectedNotifications.Add(_unsent, check.Check, _table[parent], check.ErrorInterval, id, Now);
+                foreach (var listed in behind is null ? [id] : behind.Prepend(id))
+                    AffectedNotifications.Add(_unsent, check.Check, _table[parent], check.ErrorInterval, listed, Now);
         CommitSoon();
     }
 
@@ -55,7 +57,8 @@ public sealed partial class StateAggregator
     private void OnParentRan(string parent, DateTimeOffset started)
     {
         var ran = _dependencies.OnParentRan(parent, started, RowOf);
-        foreach (var child in ran.Unreachable) Unreachable(child);
+        // While it waited, its own unreachable checks found no notified incident to list them: its parent's lists them.
+        foreach (var child in ran.Unreachable) Unreachable(child, UnreachableChildrenOf(child));
         Release(ran.Released);
         if (ran.AskAgain) RunNow([parent]);
     }

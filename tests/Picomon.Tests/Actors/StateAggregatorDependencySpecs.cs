@@ -19,7 +19,7 @@ namespace Picomon.Tests.Actors;
 public sealed class StateAggregatorDependencySpecs : ActorSpec
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
-    private const string Router = "ping4/router", A = "http4/a", B = "http4/b";
+    private const string Uplink = "ping4/uplink", Router = "ping4/router", A = "http4/a", B = "http4/b";
     private readonly MemoryStateStore _store = new();
     private readonly NotificationCounters _counters = new();
     private readonly TestProbe _notifier, _checks;
@@ -37,10 +37,18 @@ public sealed class StateAggregatorDependencySpecs : ActorSpec
         [B] = [Router],
     });
 
-    private IActorRef Start()
+    /// <summary>The router depends on the uplink too.</summary>
+    private static readonly DependencyGraph Chain = new(new Dictionary<string, IReadOnlyList<string>>
+    {
+        [A] = [Router],
+        [B] = [Router],
+        [Router] = [Uplink],
+    });
+
+    private IActorRef Start(DependencyGraph? graph = null)
     {
         var aggregator = Sys.ActorOf(StateAggregator.Props(_store, _notifier, _counters));
-        aggregator.Tell(new Reconfigure([.. new[] { Router, A, B }.Select(id => ActorTestChecks.Check(id))], [], Tick, Graph));
+        aggregator.Tell(new Reconfigure([.. new[] { Uplink, Router, A, B }.Select(id => ActorTestChecks.Check(id))], [], Tick, graph ?? Graph));
         aggregator.Tell(new AttachChecks(_checks));
         return aggregator;
     }
@@ -168,6 +176,25 @@ public sealed class StateAggregatorDependencySpecs : ActorSpec
         var row = await RowAsync(A);
         Assert.Equal((CheckStatus.Ok, HoldReasons.None, false), (row.Status, row.Held, row.HeldProblem));
         Assert.Equal(CheckViewState.Ok, await ViewAsync(A));
+    }
+
+    [Fact]
+    public async Task Behind_a_chain_the_nearest_notified_incident_lists_every_check_unreachable_behind_it()
+    {
+        await _aggregator.GracefulStop(Wait);
+        _aggregator = Start(Chain);
+        Fails(A);
+        await RunNowAsync(Router);
+        Fails(Router); // the router waits for the uplink; a, behind the router in error, is unreachable, listed by nobody yet
+        await RunNowAsync(Uplink);
+        Fails(B);
+        await NothingSentAsync();
+        Assert.Equal(CheckViewState.Unreachable, await ViewAsync(Router));
+
+        Fails(Uplink);
+        var problem = Assert.Single(await NotifiedAsync());
+        Assert.Equal((NotificationKind.Problem, Uplink), (problem.Kind, problem.CheckId));
+        Assert.Equal([Router, A, B], problem.Affected);
     }
 
     [Fact]
