@@ -83,6 +83,14 @@ public sealed partial class StateAggregator : ReceiveActor, IWithTimers
     /// <summary><paramref name="Found"/> is false when no active silence had that id.</summary>
     public sealed record SilenceExpired(string Id, bool Found) : INoSerializationVerificationNeeded;
 
+    /// <summary>In a cluster: a silence was added or expired elsewhere (in the shared store); look at them again, then
+    /// answer the same message.</summary>
+    public sealed class SilencesChanged : INoSerializationVerificationNeeded
+    {
+        public static readonly SilencesChanged Instance = new();
+        private SilencesChanged() { }
+    }
+
     /// <summary>Acknowledge the open incident of check <paramref name="CheckId"/>; the answer is an <see cref="Acknowledged"/>.</summary>
     public sealed record Acknowledge(string CheckId, string Comment) : INoSerializationVerificationNeeded;
 
@@ -149,6 +157,11 @@ public sealed partial class StateAggregator : ReceiveActor, IWithTimers
             RefreshHolds();
         });
         Receive<Acknowledge>(OnAcknowledge);
+        Receive<SilencesChanged>(m =>
+        {
+            RefreshHolds();
+            Sender.Tell(m);
+        });
     }
 
     public static Props Props(IStateStore store, IActorRef? notifier, NotificationCounters? counters = null) =>

@@ -72,6 +72,11 @@ public sealed class PartitionActor : ReceiveActor, IWithTimers
         });
         Receive<ChecksSupervisor.Reconfigured>(_ => { });
         Receive<StateAggregator.Reconfigure>(r => _aggregator?.Tell(r with { Checks = Mine(r.Checks) }));
+        Receive<StateAggregator.SilencesChanged>(m =>
+        {
+            if (_aggregator is null) Sender.Tell(m);
+            else _aggregator.Forward(m);
+        });
         // The aggregator committed pending notifications: the notifier reads them from the database.
         Receive<Notifier.Queued>(_ => _node.Notifier.Tell(NotifierActor.PendingQueued.Instance));
     }

@@ -5,9 +5,9 @@ using Picomon.Checks;
 namespace Picomon.State.Postgres;
 
 /// <summary>The cluster's silences and acknowledgements (tables <c>silences</c> and <c>acks</c>, shared by every
-/// partition and the notifier), read and written through the store that holds a fence: a write runs in the store's
-/// fenced transaction, so a holder taken over writes nothing; a read sees what any node wrote.</summary>
-internal sealed class PostgresHoldStore(PostgresStateStore store) : IHoldStore
+/// partition, the notifier and the nodes' control sockets): through a partition's store, a write runs in its fenced
+/// transaction, so a holder taken over writes nothing; a read sees what any node wrote.</summary>
+internal sealed class PostgresHoldStore(IPostgresAccess store) : IHoldStore
 {
     public IReadOnlyList<Silence> LoadSilences() => store.Read(connection =>
     {
