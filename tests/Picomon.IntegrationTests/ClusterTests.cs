@@ -18,7 +18,8 @@ namespace Picomon.IntegrationTests;
 [Trait("Category", "Cluster")]
 public sealed class ClusterTests : IAsyncLifetime
 {
-    private const int Checks = 12;
+    // Enough that each node runs several: every step fails a check of its own on a given node.
+    private const int Checks = 24;
     private const int SigStop = 19, SigCont = 18;
     private readonly Workspace _dir = new();
     private readonly HashSet<int> _used = [];

@@ -17,8 +17,12 @@ namespace Picomon.Actors;
 /// restarting check with its last known state, and gives immutable snapshots. Keeps the holds (maintenance
 /// windows, silences, flapping) on each check's row and applies them to its notifications (<see cref="HeldNotifications"/>),
 /// re-reading them whenever they change (<see cref="HoldCalendar.NextChange"/>, a silence command, a reload, a run that
-/// starts or ends flapping).</summary>
-public sealed class StateAggregator : ReceiveActor, IWithTimers
+/// starts or ends flapping). Applies the dependencies (<see cref="DependencyHolds"/>): a check entering error behind a
+/// parent in error is unreachable and listed by the parent's incident (<see cref="AffectedNotifications"/>); one whose
+/// parents have not run since waits for their verdict, and they are asked to run now (through the checks supervisor,
+/// <see cref="AttachChecks"/>); a parent's recovery releases its unreachable checks to the reconcile rule and runs them
+/// now.</summary>
+public sealed partial class StateAggregator : ReceiveActor, IWithTimers
 {
     /// <summary>One probe run of a check, with the status and flap history it left the check in.</summary>
     public sealed record CheckRan(
@@ -48,13 +52,19 @@ public sealed class StateAggregator : ReceiveActor, IWithTimers
         private GetSnapshot() { }
     }
 
-    /// <summary>The running configuration (at start and at each reload): its checks (the others are forgotten) and
-    /// maintenance windows; <paramref name="BaseTick"/> turns a check's error-every into its error interval.</summary>
+    /// <summary>The running configuration (at start and at each reload): its checks (the others are forgotten),
+    /// maintenance windows and dependencies (among these checks: a parent elsewhere is not followed);
+    /// <paramref name="BaseTick"/> turns a check's error-every into its error interval.</summary>
     public sealed record Reconfigure(IReadOnlyList<CheckDefinition> Checks, IReadOnlyList<MaintenanceWindow> Maintenance,
-        TimeSpan BaseTick) : INoSerializationVerificationNeeded
+        TimeSpan BaseTick, DependencyGraph Dependencies) : INoSerializationVerificationNeeded
     {
-        public static Reconfigure From(PicomonSettings settings) => new(settings.Checks, settings.Maintenance, settings.BaseTick);
+        public static Reconfigure From(PicomonSettings settings) =>
+            new(settings.Checks, settings.Maintenance, settings.BaseTick, settings.Dependencies);
     }
+
+    /// <summary>The checks supervisor, once it exists: told <see cref="ChecksSupervisor.RunChecksNow"/> for a parent whose
+    /// verdict a check waits for, and for checks whose parent recovered.</summary>
+    public sealed record AttachChecks(IActorRef Checks) : INoSerializationVerificationNeeded;
 
     /// <summary>Silence <paramref name="Patterns"/> from now for <paramref name="For"/>; the answer is the new <see cref="Silence"/>.</summary>
     public sealed record AddSilence(IReadOnlyList<string> Patterns, TimeSpan For, string Comment) : INoSerializationVerificationNeeded;
@@ -131,6 +141,7 @@ public sealed class StateAggregator : ReceiveActor, IWithTimers
         Receive<CommitDue>(_ => Commit());
         Receive<HoldsDue>(_ => RefreshHolds());
         Receive<Reconfigure>(OnReconfigure);
+        Receive<AttachChecks>(a => _checksSupervisor = a.Checks);
         Receive<CheckChanged>(OnChanged);
         Receive<CheckRan>(OnRan);
         Receive<GetCheckStatus>(q => Sender.Tell(new CheckStatusReply(q.Id, _table.GetValueOrDefault(q.Id))));
@@ -180,7 +191,9 @@ public sealed class StateAggregator : ReceiveActor, IWithTimers
         _checks.Clear();
         foreach (var check in next.Checks) _checks[check.Id] = (check, check.ErrorInterval(next.BaseTick));
         _windows = next.Maintenance;
+        var released = _dependencies.Reconfigure(next.Dependencies, keep, RowOf, Now);
         RefreshHolds();
+        RunNow(released);
     }
 
     /// <summary>The holds changed (or may have): each row gets its holds now, and the reconcile rule where the last
@@ -190,7 +203,7 @@ public sealed class StateAggregator : ReceiveActor, IWithTimers
         _calendar.Update(_windows, _holds.ActiveSilences(Now), Now);
         foreach (var row in _table.Values.ToList())
         {
-            var next = HeldNotifications.Holds(row, HeldNotifications.On(row.Flap, _calendar.Of(row.Id)), Now);
+            var next = HeldNotifications.Holds(row, HoldsOn(row), Now);
             if (next != row) _table[row.Id] = next;
             if (row.Held != HoldReasons.None && next.Held == HoldReasons.None && next.HeldProblem)
                 _log.Info("{0}: holds ended; its Problem goes out if the next run confirms it", row.Id);
@@ -213,13 +226,16 @@ public sealed class StateAggregator : ReceiveActor, IWithTimers
         var known = _table.TryGetValue(transition.CheckId, out var before);
         before ??= CheckState.New(transition.CheckId, transition.From, transition.At);
         _checks[check.Id] = (check, transition.ErrorInterval);
-        var (row, notifications, heldBy) = HeldNotifications.OnTransition(check, transition, before, _calendar.Of(check.Id));
+        var (verdict, runNow) = transition.IsProblem ? _dependencies.OnProblem(check.Id, RowOf, Now) : (DependencyHolds.Verdict.Own, []);
+        var holds = _calendar.Of(check.Id) | (verdict == DependencyHolds.Verdict.Own ? HoldReasons.None : HoldReasons.Dependency);
+        var (row, notifications, heldBy) = HeldNotifications.OnTransition(check, transition, before, holds);
         if (transition.IsRecovery && !row.OkHeld) _holds.Closed(Incident.Id(row.Id, row.Incidents));
         if (heldBy != HoldReasons.None) Suppressed(row, transition.IsProblem ? "Problem" : "OK", heldBy);
         LogFlapping(before, row);
         _table[row.Id] = row;
         if (_notifier is not null) _unsent.AddRange(notifications);
         if (!known || Durable(before) != Durable(row) || notifications.Count > 0) Save(row);
+        AfterTransition(row.Id, transition, verdict, runNow);
     }
 
     private void Suppressed(CheckState row, string what, HoldReasons heldBy)
@@ -238,9 +254,14 @@ public sealed class StateAggregator : ReceiveActor, IWithTimers
 
     private void Save(CheckState row)
     {
+        CommitSoon();
+        _unsaved[row.Id] = StoredCheck.From(row);
+    }
+
+    private void CommitSoon()
+    {
         if (!_commitDue) Self.Tell(CommitDue.Instance);
         _commitDue = true;
-        _unsaved[row.Id] = StoredCheck.From(row);
     }
 
     /// <summary>One write: after a crash, a check is in error with its Problem pending, or neither is.</summary>
@@ -280,14 +301,17 @@ public sealed class StateAggregator : ReceiveActor, IWithTimers
         };
         IReadOnlyList<Notification> sent = [];
         if (_checks.TryGetValue(run.Id, out var check))
-            (row, sent) = HeldNotifications.OnRun(check.Check, before.Flap, row, _calendar.Of(run.Id), run.StartedAt, finished,
+            (row, sent) = HeldNotifications.OnRun(check.Check, before.Flap, row, NonFlappingHolds(row), run.StartedAt, finished,
                 check.ErrorInterval);
         LogFlapping(before, row);
+        // A Problem sent late lists the checks unreachable behind it now.
+        sent = [.. sent.Select(n => n.Kind == NotificationKind.Problem ? n with { Affected = UnreachableChildrenOf(run.Id) } : n)];
         foreach (var notification in sent) Released(notification);
         if (_notifier is not null) _unsent.AddRange(sent);
         _table[row.Id] = row;
         // A run that leaves an OK check OK, with no change in its flap window, costs no write.
         if (!known || Durable(before) != Durable(row) || sent.Count > 0) Save(row);
+        if (_dependencies.AwaitsVerdictOf(run.Id)) OnParentRan(run.Id, run.StartedAt);
 
         if (run.Success)
             _log.Debug("{0}: OK in {1:0} ms", run.Id, run.Duration.TotalMilliseconds);

@@ -150,6 +150,7 @@ public static class Daemon
         var load = new LoadStats();
         var checks = system.ActorOf(ChecksSupervisor.Props(settings.Checks,
             relays.Operations.Probe(c => c.Type.CreateProbe(c.Options, App.Version)), aggregator, settings.BaseTick, load), "checks");
+        aggregator.Tell(new StateAggregator.AttachChecks(checks));
         var reporter = system.ActorOf(Reporter.Props(aggregator, mailer, composer, settings.Emails, settings.Checks), "reporter");
         var signals = system.ActorOf(SignalListener.Props(aggregator, checks, settings.Checks, Console.Out), "signals");
         // The embedded default has no file to re-read: SIGHUP then reloads the same embedded text.

@@ -127,10 +127,11 @@ public sealed class PartitionActor : ReceiveActor, IWithTimers
         var settings = _node.Settings;
         var checks = Mine(settings.Checks);
         _aggregator = Context.ActorOf(StateAggregator.Props(store, Self), "state");
-        _aggregator.Tell(new StateAggregator.Reconfigure(checks, settings.Maintenance, settings.BaseTick));
+        _aggregator.Tell(new StateAggregator.Reconfigure(checks, settings.Maintenance, settings.BaseTick, settings.Dependencies));
         var placement = new ChecksSupervisor.Placement(taken.Take.Failover ? FailoverWindow : null, Partition: true);
         _checks = Context.ActorOf(ChecksSupervisor.Props(checks, _node.ProbeFactory, _aggregator, settings.BaseTick, _node.Load, placement),
             "checks");
+        _aggregator.Tell(new StateAggregator.AttachChecks(_checks));
         _node.Agent.Tell(new NodeAgent.PartitionUp(_partition, Self));
         Timers.StartPeriodicTimer("heartbeat", Heartbeat.Instance, HeartbeatInterval);
         // A failover is news; a partition placed at start or moved by a rebalance is not.

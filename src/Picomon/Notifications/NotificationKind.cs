@@ -11,4 +11,7 @@ public enum NotificationKind
     Reminder,
     /// <summary>A check with a notified open incident started flapping: what follows is held until it settles.</summary>
     Flapping,
+    /// <summary>Checks became <c>unreachable</c> behind an incident whose Problem already went out: a reply in its thread
+    /// listing them (<see cref="Notification.Affected"/>).</summary>
+    Affected,
 }

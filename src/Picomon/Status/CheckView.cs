@@ -3,11 +3,13 @@ using System.Text.Json.Serialization;
 namespace Picomon.Status;
 
 /// <summary>A check's state as <c>picomon status</c>, its JSON and the HTTP API show it. Declared in display
-/// order: problems first, the worst first (<c>unreachable</c>, not done yet, will go between <see cref="Error"/> and
-/// <see cref="Flapping"/>). Each state's JSON name is fixed here.</summary>
+/// order: problems first, the worst first. Each state's JSON name is fixed here.</summary>
 public enum CheckViewState
 {
     [JsonStringEnumMemberName("error")] Error,
+    /// <summary>In error, its Problem held by its parents: one is in error, or its verdict is awaited
+    /// (<see cref="CheckView.Hold"/> has <c>dependency</c>).</summary>
+    [JsonStringEnumMemberName("unreachable")] Unreachable,
     /// <summary>Flapping, in error or not: its notifications are held until it settles (its hold includes <c>flapping</c>).</summary>
     [JsonStringEnumMemberName("flapping")] Flapping,
     /// <summary>In error, its Problem held by a maintenance window or a silence (<see cref="CheckView.Hold"/> says which).</summary>
@@ -47,5 +49,6 @@ public sealed record CheckView(
 public sealed record StatusReport(DateTimeOffset TakenAt, IReadOnlyList<CheckView> Checks)
 {
     [JsonIgnore]
-    public bool AnyInError => Checks.Any(c => c.State is CheckViewState.Error or CheckViewState.Flapping or CheckViewState.Held);
+    public bool AnyInError => Checks.Any(c => c.State is CheckViewState.Error or CheckViewState.Unreachable or CheckViewState.Flapping
+        or CheckViewState.Held);
 }

@@ -7,7 +7,7 @@ namespace Picomon.Status;
 /// <summary><c>picomon status</c> for a terminal: a header, then one line per check in the report's order,
 /// columns aligned: state, id, target, (in a cluster) the node running the check, since, last message. A message is shown by its first line,
 /// with <c>[+N lines]</c> when it has more (<c>--json</c> has it whole); control characters are shown escaped
-/// (<c>\x1b</c>), so no message can drive the terminal; a held check's message is preceded by its holds
+/// (<c>\x1b</c>), so no message can drive the terminal; a held or unreachable check's message is preceded by its holds
 /// (<c>[silence] Connection refused</c>).</summary>
 public static class StatusText
 {
@@ -40,7 +40,8 @@ public static class StatusText
         .. cluster ? [check.Node is { Length: > 0 } node ? Printable(node) : "-"] : Array.Empty<string>(),
         check.Since is { } since ? TimeZoneInfo.ConvertTime(since, zone).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture) : "-",
         check.LastRun is null && check.Message.Length == 0 ? "(not run yet)"
-            : check.State is CheckViewState.Held or CheckViewState.Flapping ? $"[{check.Hold}] {FirstLine(check.Message)}"
+            : check.State is CheckViewState.Held or CheckViewState.Unreachable or CheckViewState.Flapping
+                ? $"[{check.Hold}] {FirstLine(check.Message)}"
             : FirstLine(check.Message),
     ];
 

@@ -176,6 +176,33 @@ public sealed class NotifierSpecs(ITestOutputHelper output) : ActorSpec(output),
     }
 
     [Fact]
+    public async Task Checks_made_unreachable_join_their_parent_s_Problem_in_its_window_and_later_ones_are_one_reply_in_its_thread()
+    {
+        var notifier = await StartAsync(Settings("group-wait = 30s, group-interval = 1m"));
+        Notification Affected(params string[] children) => Problem(1) with { Kind = NotificationKind.Affected, Affected = children };
+
+        Transition(notifier, Problem(1));
+        await AdvanceAsync(TimeSpan.FromSeconds(10), notifier);
+        Transition(notifier, Affected("tcp4/a"));
+        Transition(notifier, Affected("tcp4/b"));
+        await AdvanceAsync(TimeSpan.FromSeconds(20), notifier);
+        await _senders["ops"].ExpectMsgAsync<Mailer.Deliver>();
+        var problem = Assert.Single(Mails("ops"));
+        Assert.Equal("[DOMAIN] Problem: CheckTCP4 on 192.0.2.1", problem.Subject);
+        Assert.EndsWith("Connection refused\n\nAffected:\ntcp4/a\ntcp4/b\n", problem.Body);
+        Assert.Equal(["tcp4/a", "tcp4/b"], Assert.Single(Deliveries("hook")).GetProperty("affected").EnumerateArray().Select(e => e.GetString()));
+
+        Transition(notifier, Affected("tcp4/c"));
+        Transition(notifier, Affected("tcp4/d"));
+        await AdvanceAsync(TimeSpan.FromMinutes(1), notifier);
+        await _senders["ops"].ExpectMsgAsync<Mailer.Deliver>();
+        var reply = Assert.Single(Mails("ops"));
+        Assert.Equal(("[DOMAIN] Affected: CheckTCP4 on 192.0.2.1", problem.MessageId), (reply.Subject, reply.InReplyTo));
+        Assert.EndsWith("\nAffected:\ntcp4/c\ntcp4/d\n", reply.Body);
+        Assert.Empty(_store.LoadPending());
+    }
+
+    [Fact]
     public async Task A_problem_that_recovers_before_its_digest_leaves_is_dropped_with_its_ok_and_counted()
     {
         var notifier = await StartAsync(Settings("group-by = all, group-wait = 30s"));

@@ -45,7 +45,7 @@ public sealed class StateAggregatorFlappingSpecs : ActorSpec
     private void Restart()
     {
         _aggregator = Sys.ActorOf(StateAggregator.Props(_store, _notifier, _counters));
-        _aggregator.Tell(new Reconfigure([_check], [], Tick));
+        _aggregator.Tell(new Reconfigure([_check], [], Tick, DependencyGraph.Empty));
     }
 
     /// <summary>One run a tick after the last, told as the check actor tells it: the transition first, then the run.</summary>

@@ -32,7 +32,7 @@ public sealed class StateAggregatorHeldNotificationSpecs : ActorSpec
     private IActorRef Start() => Sys.ActorOf(StateAggregator.Props(_store, _notifier, _counters));
 
     private void Configure(params MaintenanceWindow[] windows) =>
-        _aggregator.Tell(new Reconfigure([ActorTestChecks.Check(Id)], windows, Tick));
+        _aggregator.Tell(new Reconfigure([ActorTestChecks.Check(Id)], windows, Tick, DependencyGraph.Empty));
 
     /// <summary>A fixed window over ping4/* from <paramref name="start"/> for <paramref name="length"/>.</summary>
     private static MaintenanceWindow Window(DateTimeOffset start, TimeSpan length) =>

@@ -135,7 +135,7 @@ public sealed class StateAggregatorPersistenceSpecs(ITestOutputHelper output) : 
     {
         var (aggregator, _) = Start(new CheckState("a", CheckStatus.Ok, T, 0, "", null, null, null),
             new CheckState("b", CheckStatus.Ok, T, 0, "", null, null, null));
-        aggregator.Tell(new Reconfigure([ActorTestChecks.Check("b")], [], TimeSpan.FromSeconds(1)));
+        aggregator.Tell(new Reconfigure([ActorTestChecks.Check("b")], [], TimeSpan.FromSeconds(1), DependencyGraph.Empty));
 
         var snapshot = await aggregator.Ask<StateSnapshot>(GetSnapshot.Instance, TimeSpan.FromSeconds(5));
 

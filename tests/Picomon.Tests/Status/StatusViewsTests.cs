@@ -86,6 +86,22 @@ public class StatusViewsTests
     }
 
     [Fact]
+    public void A_check_whose_problem_its_parents_hold_shows_unreachable_between_the_errors_and_the_held_ones()
+    {
+        var unreachable = Row("c/retrying", CheckStatus.Error, "down", T0) with { HeldProblem = true, Held = HoldReasons.Dependency | HoldReasons.Silence };
+        var held = Row("z/error", CheckStatus.Error, "down", T0) with { HeldProblem = true, Held = HoldReasons.Silence };
+        var report = Report(CheckPatterns.All, Row("a/error", CheckStatus.Error, "down", T0), unreachable, held);
+
+        Assert.Equal([("a/error", CheckViewState.Error), ("c/retrying", CheckViewState.Unreachable), ("z/error", CheckViewState.Held)],
+            report.Checks.Take(3).Select(c => (c.Id, c.State)));
+        Assert.Equal("dependency, silence", report.Checks[1].Hold);
+        var line = StatusText.Render(report, TimeZoneInfo.Utc).Split('\n').Single(l => l.Contains("c/retrying"));
+        Assert.Matches(@"^unreachable +c/retrying +host +2026-11-24T10:02:03\+00:00 +\[dependency, silence\] down$", line);
+        Assert.Contains("\"state\":\"unreachable\"", JsonSerializer.Serialize(report, StatusJson.Default.StatusReport));
+        Assert.True(Report(CheckPatterns.Parse(["c/*"], out _)!, unreachable).AnyInError);
+    }
+
+    [Fact]
     public void The_json_has_stable_camel_case_fields_iso_times_and_explicit_nulls()
     {
         var report = Report(CheckPatterns.Parse(["a/error", "n/new"], out _)!, Rows);
