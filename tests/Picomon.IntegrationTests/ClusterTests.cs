@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using MimeKit;
 using Picomon.IntegrationTests.Support;
 
@@ -17,7 +18,8 @@ namespace Picomon.IntegrationTests;
 [Trait("Category", "Cluster")]
 public sealed class ClusterTests : IAsyncLifetime
 {
-    private const int Checks = 12;
+    // Enough that each node runs several: every step fails a check of its own on a given node.
+    private const int Checks = 24;
     private const int SigStop = 19, SigCont = 18;
     private readonly Workspace _dir = new();
     private readonly HashSet<int> _used = [];
@@ -113,6 +115,7 @@ public sealed class ClusterTests : IAsyncLifetime
     {
         await StatusOnAnyNodeShowsEveryCheckWithTheNodeRunningItAsync();
         await ReloadOnAnyNodeAppliesToAllOrIsRefusedWhenTheFilesDifferAsync();
+        await ASilenceGivenOnOneNodeHoldsACheckRunByAnotherUntilItExpiresAsync();
         await AKilledNodesChecksRunElsewhereWithOneProblemAndOneThreadedOkAsync(notifierNode: false);
         await AKilledNodesChecksRunElsewhereWithOneProblemAndOneThreadedOkAsync(notifierNode: true);
         await ANodePausedPastTheResolversDecisionSendsNothingStaleAndExitsAsync();
@@ -154,6 +157,33 @@ public sealed class ClusterTests : IAsyncLifetime
         var (_, json, _) = await _nodes.RunAsync(2, "status", "--json", $"c{Checks + 1}");
         Assert.DoesNotContain($"\"c{Checks + 1}\"", json);
         _nodes.WriteConfig(2, Config(Checks, CheckLine(Checks)));
+    }
+
+    private async Task ASilenceGivenOnOneNodeHoldsACheckRunByAnotherUntilItExpiresAsync()
+    {
+        var notifier = await _nodes.NotifierNodeAsync();
+        var runner = (notifier + 1) % _nodes.Count;
+        var silencer = (notifier + 2) % _nodes.Count;
+        var failing = await FreshCheckOnNodeAsync(runner);
+        var (exit, silence, stderr) = await _nodes.RunAsync(silencer, "silence", "add", $"c{failing}", "--for", "1h");
+        Assert.True(exit == 0, stderr);
+        // The command answered once every node applied the silence: the check's row already shows it.
+        var (_, json, _) = await _nodes.RunAsync(runner, "status", "--json", $"c{failing}");
+        Assert.Equal("silence", JsonDocument.Parse(json).RootElement.GetProperty("checks")[0].GetProperty("hold").GetString());
+        _web.SetDown(Path(failing), true);
+
+        // Held where it runs: in error, its Problem kept back, as every node's status says.
+        await Poll.UntilAsync(async () => Regex.IsMatch((await _nodes.RunAsync(notifier, "status", $"c{failing}")).Stdout,
+            $@"^held +c{failing} .*\[silence\]", RegexOptions.Multiline), $"c{failing} held", Deadlines.Event * 2);
+        Assert.Contains(silence.Trim(), (await _nodes.RunAsync(runner, "silence", "list")).Stdout);
+        Assert.Empty(Mails($"c{failing}#1", "Problem"));
+
+        (exit, _, stderr) = await _nodes.RunAsync(runner, "silence", "expire", silence.Trim());
+        Assert.True(exit == 0, stderr);
+        await MailAsync($"c{failing}#1", "Problem");
+        _web.SetDown(Path(failing), false);
+        await MailAsync($"c{failing}#1", "OK");
+        AssertOneProblemAndOneThreadedOk($"c{failing}#1");
     }
 
     private async Task AKilledNodesChecksRunElsewhereWithOneProblemAndOneThreadedOkAsync(bool notifierNode)

@@ -55,7 +55,7 @@ public sealed class CheckActor : UntypedActor
         LoadStats? load)
     {
         (_check, _probe, _aggregator, _firstRunDelay, _load) = (check, probe, aggregator, firstRunDelay, load);
-        _machine = new CheckStateMachine(check.Interval(baseTick), check.ErrorInterval(baseTick), check.Retry);
+        _machine = new CheckStateMachine(check.Interval(baseTick), check.ErrorInterval(baseTick), check.Retry, check.Rules);
     }
 
     // By reflection: the lambda form compiles an expression per actor (~1 KB of native memory, ~1 ms of CPU each).
@@ -188,7 +188,7 @@ public sealed class CheckActor : UntypedActor
         // has its new status before the run's details arrive.
         if (transition is not null) _aggregator.Tell(new CheckChanged(_check, transition));
         _aggregator.Tell(new CheckRan(_check.Id, result.Success, result.Message,
-            completed.StartedAt, now - completed.StartedAt, _machine.Status, _machine.ConsecutiveFailures));
+            completed.StartedAt, now - completed.StartedAt, _machine.Status, _machine.ConsecutiveFailures, _machine.Flap));
     }
 
     /// <summary>The result switched between every and error-every: the next run is one new interval after

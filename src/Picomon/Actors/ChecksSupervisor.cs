@@ -32,6 +32,10 @@ public sealed class ChecksSupervisor : ReceiveActor, IWithTimers
 
     public sealed record RunMatchingStarted(int Matched) : INoSerializationVerificationNeeded;
 
+    /// <summary>The checks of these ids run now (the aggregator's dependencies: a parent whose verdict a check waits for,
+    /// checks whose parent recovered); no answer, and an id not running is passed over.</summary>
+    public sealed record RunChecksNow(IReadOnlyList<string> Ids) : INoSerializationVerificationNeeded;
+
     /// <summary>Stop scheduling runs; the sender gets <see cref="ChecksStopped"/> once no run is in flight.</summary>
     public sealed class StopChecks : INoSerializationVerificationNeeded
     {
@@ -99,6 +103,12 @@ public sealed class ChecksSupervisor : ReceiveActor, IWithTimers
             if (!_stopping) foreach (var child in _running) child.Tell(CheckActor.RunNow.Instance);
         });
         Receive<RunMatchingNow>(OnRunMatchingNow);
+        Receive<RunChecksNow>(run =>
+        {
+            if (_stopping) return;
+            foreach (var id in run.Ids)
+                if (_children.TryGetValue(id, out var child)) child.Child.Tell(CheckActor.RunNow.Instance);
+        });
         Receive<StopChecks>(_ => OnStopChecks());
         Receive<Reconfigure>(OnReconfigure);
         Receive<Terminated>(OnTerminated);

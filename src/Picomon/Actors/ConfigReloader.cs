@@ -95,7 +95,7 @@ public sealed class ConfigReloader : ReceiveActor
         var warnings = RestartOnlyChanges(next).ToList();
         foreach (var warning in warnings) _log.Warning("{0}: {1}", request.Origin, warning);
         _applying.Enqueue((Sender, warnings));
-        _targets.Aggregator.Tell(new StateAggregator.Retain(next.Checks.Select(c => c.Id).ToList()));
+        _targets.Aggregator.Tell(StateAggregator.Reconfigure.From(next));
         _targets.Notifier.Tell(new Notifier.Reconfigure(next));
         _targets.Mailer.Tell(new Mailer.UpdateSettings(next.Emails));
         _targets.Reporter.Tell(new Reporter.UpdateSettings(next.Emails, next.Checks));

@@ -176,15 +176,18 @@ public sealed class Notifier : ReceiveActor, IWithTimers
 
     /// <summary>Reminders that fell due become pending notifications, sent as any other, and the next ones are
     /// scheduled in the same commit. An incident no longer open (its check recovered, or left) loses its reminder and
-    /// keeps its thread: its OK may be waiting in a group window, and answers it.</summary>
+    /// keeps its thread: its OK may be waiting in a group window, and answers it. An acknowledged
+    /// one (<c>picomon ack</c>, kept by the aggregator in the store) is not reminded, nor one of a check that flaps (its
+    /// notifications are held until it settles); both stay scheduled.</summary>
     private void Remind()
     {
         if (Notify.RepeatInterval <= TimeSpan.Zero) return;
-        Commit(_reminders.Remind(Now, Notify.RepeatInterval, ReminderOf));
+        var acknowledged = _store.Holds.LoadAcks().Select(a => a.Incident).ToHashSet(StringComparer.Ordinal);
+        Commit(_reminders.Remind(Now, Notify.RepeatInterval, ReminderOf,
+            due => acknowledged.Contains(due.Incident) || _store.FindCheck(due.CheckId) is { Flap.Flapping: true }));
         ArmReminders();
     }
 
-    // Acknowledged incidents (`picomon ack`, issue 14) will get no reminder here, their thread kept for the OK.
     private Notification? ReminderOf(ScheduledReminder due)
     {
         if (!_checks.TryGetValue(due.CheckId, out var check) || _store.FindCheck(due.CheckId) is not { Status: CheckStatus.Error } row

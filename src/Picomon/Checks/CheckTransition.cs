@@ -11,6 +11,8 @@ namespace Picomon.Checks;
 /// <param name="ErrorSince">When the error began: equals <paramref name="At"/> on entering error, the
 /// error's start on a recovery, null for transitions between Ok and Retrying.</param>
 /// <param name="ErrorInterval">The check's error-every × base-tick (the "N retries" of a recovery).</param>
+/// <param name="Flap">The check's flap history with the run that caused the transition recorded: the aggregator learns
+/// here, before the run's own report, that flapping starts or ends with this run.</param>
 public sealed record CheckTransition(
     string CheckId,
     CheckStatus From,
@@ -19,7 +21,8 @@ public sealed record CheckTransition(
     string Message,
     int ConsecutiveFailures,
     DateTimeOffset? ErrorSince,
-    TimeSpan ErrorInterval)
+    TimeSpan ErrorInterval,
+    FlapHistory Flap = default)
 {
     /// <summary>Entering error: opens an incident.</summary>
     public bool IsProblem => To == CheckStatus.Error;

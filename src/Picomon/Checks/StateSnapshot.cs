@@ -19,9 +19,11 @@ public sealed record StateSnapshot(DateTimeOffset TakenAt, IReadOnlyList<CheckSt
         }
     }
 
-    /// <summary>Rows in error as the dump and report print them: since when the error began (local time), its message.</summary>
+    /// <summary>Rows in error as the dump and report print them: since when the error began (local time), its message,
+    /// what holds its Problem (or, while it flaps, its notifications).</summary>
     public static IEnumerable<CheckInError> ToErrors(IEnumerable<CheckState> rows, Func<string, string> targetName) =>
-        rows.Select(c => new CheckInError(c.Id, targetName(c.Id), (c.ErrorSince ?? c.Since).ToLocalTime(), c.LastMessage));
+        rows.Select(c => new CheckInError(c.Id, targetName(c.Id), (c.ErrorSince ?? c.Since).ToLocalTime(), c.LastMessage,
+            c.HeldProblem || c.Flap.Flapping ? Reconcile.Labels(c.Held) : ""));
 
     /// <summary>Checks that have been in error for strictly longer than <paramref name="duration"/> at
     /// <paramref name="now"/> (the global report's "failed for more than Ns").</summary>

@@ -161,12 +161,17 @@ internal static class ClusterDaemon
         relays.Signals.Attach(() => signals.Tell(SignalListener.DumpRequested.Instance),
             () => clusterReloader.Tell(ConfigReloader.ReloadRequested.Instance));
         var reader = StatusReader.OfCluster(reloader, view);
+        var holds = system.ActorOf(ClusterHolds.Props(node.Database, view), "holds");
         relays.Operations.Start(system, node.Agent, reader, node.Load);
         relays.Control.Start(
         [
             new StatusHandler(reader),
             new RunNowHandler(view),
             new ReloadHandler(clusterReloader),
+            new SilenceAddHandler(holds),
+            new SilenceListHandler(holds),
+            new SilenceExpireHandler(holds),
+            new AckHandler(holds),
         ], relays.Log);
         CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseBeforeServiceUnbind, "stop-control", async () =>
         {

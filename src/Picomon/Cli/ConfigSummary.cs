@@ -26,6 +26,7 @@ public static class ConfigSummary
             text.AppendLine(emails.ReportEvery > TimeSpan.Zero ? $"  reports every {Format(emails.ReportEvery)}" : "  reports off");
         }
         if (settings.Notify.Configured) AppendNotify(text, settings);
+        AlertQuality(settings, text);
         text.AppendLine($"  state: {settings.StateDir}");
         text.AppendLine(settings.Http switch
         {
@@ -38,6 +39,25 @@ public static class ConfigSummary
             text.AppendLine($"  cluster: this node {ClusterSettings.NodeName(cluster.Listen.Host, cluster.Listen.Port)}, seeds "
                             + string.Join(", ", cluster.Seeds.Select(s => ClusterSettings.NodeName(s.Host, s.Port))) + ", state in PostgreSQL");
         return text.ToString();
+    }
+
+    /// <summary>Dependencies, flap detection, ok-after and maintenance windows, each only when configured.</summary>
+    private static void AlertQuality(PicomonSettings settings, StringBuilder text)
+    {
+        if (settings.Dependencies.DependentCount > 0)
+            text.AppendLine($"  dependencies: {Plural(settings.Dependencies.DependentCount, "check")} with depends-on");
+        var flapping = settings.Checks.Count(c => c.Rules.FlapWindow > 0);
+        if (flapping > 0) text.AppendLine($"  flap detection: {Plural(flapping, "check")}");
+        var okAfter = settings.Checks.Count(c => c.Rules.OkAfter > 1);
+        if (okAfter > 0) text.AppendLine($"  ok-after above 1: {Plural(okAfter, "check")}");
+        foreach (var window in settings.Maintenance)
+        {
+            var matched = settings.Checks.Count(c => window.Matches(c.Id));
+            var when = window.Start is { } start
+                ? $"from {start:yyyy-MM-dd'T'HH:mm:sszzz}"
+                : $"cron '{window.Cron}' {window.Zone.Id}";
+            text.AppendLine($"  maintenance {window.Name}: {string.Join(", ", window.Checks.Patterns)} ({Plural(matched, "check")}), {when}, for {Format(window.Duration)}");
+        }
     }
 
     /// <summary>How notifications are grouped and repeated, then each channel and the checks that use it (only

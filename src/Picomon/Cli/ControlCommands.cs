@@ -72,7 +72,7 @@ public static class ControlCommands
 
     /// <summary>Finds the state-dir and runs <paramref name="ask"/>; a configuration error exits 2, a daemon that
     /// cannot be asked 3, each with its lines on stderr.</summary>
-    private static async Task<int> RunAsync(SubcommandContext context, ParseResult parsed, Func<string, Task<int>> ask)
+    internal static async Task<int> RunAsync(SubcommandContext context, ParseResult parsed, Func<string, Task<int>> ask)
     {
         string stateDir;
         try

@@ -145,10 +145,12 @@ public static class Daemon
         var counters = relays.Operations.Notifications;
         var mailer = system.ActorOf(Mailer.Props(settings.Emails, store.Outbox, counters), "mailer");
         var notifier = system.ActorOf(Notifier.Props(settings, store, composer, new ChannelSenders(store, counters, mailer)), "notifier");
-        var aggregator = system.ActorOf(StateAggregator.Props(store, notifier), "state");
+        var aggregator = system.ActorOf(StateAggregator.Props(store, notifier, counters), "state");
+        aggregator.Tell(StateAggregator.Reconfigure.From(settings));
         var load = new LoadStats();
         var checks = system.ActorOf(ChecksSupervisor.Props(settings.Checks,
             relays.Operations.Probe(c => c.Type.CreateProbe(c.Options, App.Version)), aggregator, settings.BaseTick, load), "checks");
+        aggregator.Tell(new StateAggregator.AttachChecks(checks));
         var reporter = system.ActorOf(Reporter.Props(aggregator, mailer, composer, settings.Emails, settings.Checks), "reporter");
         var signals = system.ActorOf(SignalListener.Props(aggregator, checks, settings.Checks, Console.Out), "signals");
         // The embedded default has no file to re-read: SIGHUP then reloads the same embedded text.
@@ -162,6 +164,10 @@ public static class Daemon
             new StatusHandler(reader),
             new RunNowHandler(checks),
             new ReloadHandler(reloader),
+            new SilenceAddHandler(aggregator),
+            new SilenceListHandler(aggregator),
+            new SilenceExpireHandler(aggregator),
+            new AckHandler(aggregator),
         ], relays.Log);
 
         var shutdown = CoordinatedShutdown.Get(system);

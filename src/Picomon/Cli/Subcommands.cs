@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Picomon.Checks;
 using Picomon.Migration;
 
@@ -18,6 +19,10 @@ public static class Subcommands
         ("status", "status [--json] [PATTERN...]   state of every check, problems first", ControlCommands.Status),
         ("run-now", "run-now [PATTERN...]           run the matching checks now", ControlCommands.RunNow),
         ("reload", "reload                         reload the configuration, as SIGHUP", ControlCommands.Reload),
+        ("silence", "silence add PATTERN... --for DURATION [--comment TEXT]   hold their notifications; prints the id\n"
+                    + "  picomon silence list | silence expire ID   the active silences (id, end, patterns, comment); end one",
+            HoldCommands.Silence),
+        ("ack", "ack CHECK [--comment TEXT]     acknowledge the check's open incident: no more reminders", HoldCommands.Ack),
         ("migrate", "migrate CONFIG.py [-o FILE]    convert the original Picomon's Python config to HOCON", MigrateCommand.Create),
     ];
 
@@ -62,12 +67,16 @@ public static class Subcommands
         if (parsed.Errors.Count > 0)
         {
             foreach (var error in parsed.Errors) await stderr.WriteLineAsync($"picomon: {error.Message}");
-            await stderr.WriteLineAsync($"Try 'picomon {parsed.CommandResult.Command.Name} --help'.");
+            await stderr.WriteLineAsync($"Try 'picomon {CommandPath(parsed.CommandResult)} --help'.");
             return App.UsageOrConfigError;
         }
         // Without the default exception handler: it would turn a bug into exit 1, which means "a check is in error".
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr, EnableDefaultExceptionHandler = false });
     }
+
+    /// <summary>The names from the subcommand down to <paramref name="command"/> (<c>silence add</c>).</summary>
+    private static string CommandPath(CommandResult command) =>
+        command.Parent is CommandResult { Parent: not null } parent ? $"{CommandPath(parent)} {command.Command.Name}" : command.Command.Name;
 
     /// <summary>The PATTERN... argument: check ids or globs (<see cref="CheckPatterns"/>). A word beginning with
     /// '-' is taken for a mistyped option, not a pattern (write <c>\-</c> for an id that begins so).</summary>

@@ -30,6 +30,8 @@ public sealed class ClusterSerializer(ExtendedActorSystem system) : SerializerWi
         [typeof(NodeProtocol.ReloadApplied)] = "reload-applied",
         [typeof(NodeProtocol.GetDigest)] = "get-digest",
         [typeof(NodeProtocol.Digest)] = "digest",
+        [typeof(NodeProtocol.SilencesChanged)] = "silences-changed",
+        [typeof(NodeProtocol.SilencesApplied)] = "silences-applied",
     };
 
     private static readonly Dictionary<string, Type> Types = Manifests.ToDictionary(m => m.Value, m => m.Key);
@@ -82,5 +84,7 @@ public sealed class ClusterSerializer(ExtendedActorSystem system) : SerializerWi
 [JsonSerializable(typeof(NodeProtocol.ApplyReload))]
 [JsonSerializable(typeof(NodeProtocol.ReloadApplied))]
 [JsonSerializable(typeof(NodeProtocol.GetDigest))]
+[JsonSerializable(typeof(NodeProtocol.SilencesChanged))]
+[JsonSerializable(typeof(NodeProtocol.SilencesApplied))]
 [JsonSerializable(typeof(NodeProtocol.Digest))]
 internal sealed partial class ClusterJson : JsonSerializerContext;

@@ -26,6 +26,10 @@ public sealed class ClusterView : ReceiveActor
     {
         Receive<StateAggregator.GetSnapshot>(_ => Rows().ContinueWith(t => t.Result.Snapshot, TaskScheduler.Default).PipeTo(Sender));
         Receive<GetClusterRows>(_ => Rows().PipeTo(Sender));
+        Receive<NodeProtocol.SilencesChanged>(changed =>
+            ClusterMembers.AskAll<NodeProtocol.SilencesApplied>(ClusterMembers.Agents(Context.System), changed, AnswerTime)
+                .ContinueWith(t => new NodeProtocol.SilencesApplied(string.Join(", ", t.Result.Select(a => a.Node))), TaskScheduler.Default)
+                .PipeTo(Sender));
         Receive<ChecksSupervisor.RunAllNow>(_ =>
         {
             foreach (var agent in ClusterMembers.Agents(Context.System)) agent.Tell(new NodeProtocol.RunNow(null));

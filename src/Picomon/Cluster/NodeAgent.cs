@@ -56,7 +56,8 @@ public sealed class NodeAgent : ReceiveActor
         Receive<NodeProtocol.ApplyReload>(OnApply);
         Receive<NodeProtocol.GetDigest>(_ => Sender.Tell(new NodeProtocol.Digest(_node.NodeName, _node.Settings.Digest)));
         Receive<ChecksSupervisor.Reconfigure>(OnReconfigure);
-        Receive<StateAggregator.Retain>(ToPartitions);
+        Receive<StateAggregator.Reconfigure>(ToPartitions);
+        Receive<NodeProtocol.SilencesChanged>(_ => OnSilencesChanged());
         Receive<Notifier.Reconfigure>(r => Context.System.EventStream.Publish(new NotifierSettings(r.Settings)));
         // The notifier singleton reconfigures its mailer and reporter from the whole configuration, above.
         Receive<Mailer.UpdateSettings>(_ => { });
@@ -79,6 +80,13 @@ public sealed class NodeAgent : ReceiveActor
         Task.WhenAll(asks.Select(a => a.ContinueWith(t => t.IsCompletedSuccessfully ? t.Result.Checks : [], TaskScheduler.Default)))
             .ContinueWith(t => new NodeProtocol.Rows(node, t.Result.SelectMany(rows => rows).ToList()), TaskScheduler.Default)
             .PipeTo(Sender);
+    }
+
+    private void OnSilencesChanged()
+    {
+        var asks = _partitions.Values.Select(p => p.Ask<StateAggregator.SilencesChanged>(StateAggregator.SilencesChanged.Instance, LocalAnswerTime));
+        var node = _node.NodeName;
+        Task.WhenAll(asks).ContinueWith(_ => new NodeProtocol.SilencesApplied(node), TaskScheduler.Default).PipeTo(Sender);
     }
 
     private void OnRunNow(NodeProtocol.RunNow run)

@@ -6,7 +6,7 @@ namespace Picomon.Cluster;
 public interface IClusterMessage;
 
 /// <summary>What one node asks of another's <see cref="NodeAgent"/> (at <see cref="NodeAgent.Path"/>): the rows of the
-/// checks it runs, runs now, the two steps of a cluster-wide reload, and its configuration's digest.</summary>
+/// checks it runs, runs now, the two steps of a cluster-wide reload, its configuration's digest, and news of the silences.</summary>
 public static class NodeProtocol
 {
     /// <summary>Asks for the rows of the checks the node runs; answered by <see cref="Rows"/>.</summary>
@@ -38,4 +38,10 @@ public static class NodeProtocol
     public sealed record GetDigest : IClusterMessage;
 
     public sealed record Digest(string Node, string Value) : IClusterMessage;
+
+    /// <summary>A silence was added or expired on some node: the node's partitions look at the silences again;
+    /// answered by <see cref="SilencesApplied"/> once they have.</summary>
+    public sealed record SilencesChanged : IClusterMessage;
+
+    public sealed record SilencesApplied(string Node) : IClusterMessage;
 }

@@ -71,7 +71,12 @@ public sealed class PartitionActor : ReceiveActor, IWithTimers
             else _checks.Forward(r);
         });
         Receive<ChecksSupervisor.Reconfigured>(_ => { });
-        Receive<StateAggregator.Retain>(r => _aggregator?.Forward(r));
+        Receive<StateAggregator.Reconfigure>(r => _aggregator?.Tell(r with { Checks = Mine(r.Checks) }));
+        Receive<StateAggregator.SilencesChanged>(m =>
+        {
+            if (_aggregator is null) Sender.Tell(m);
+            else _aggregator.Forward(m);
+        });
         // The aggregator committed pending notifications: the notifier reads them from the database.
         Receive<Notifier.Queued>(_ => _node.Notifier.Tell(NotifierActor.PendingQueued.Instance));
     }
@@ -82,8 +87,10 @@ public sealed class PartitionActor : ReceiveActor, IWithTimers
 
     protected override void PreStart() => Take();
 
+    // A check and the checks it depends on (or that depend on it) run in one partition: their verdicts wait for each
+    // other in its aggregator.
     private IReadOnlyList<Configuration.CheckDefinition> Mine(IReadOnlyList<Configuration.CheckDefinition> checks) =>
-        checks.Where(c => Partitions.Of(c.Id) == _partition).ToList();
+        checks.Where(c => Partitions.Of(_node.Settings.Dependencies.ComponentOf(c.Id)) == _partition).ToList();
 
     private void Take()
     {
@@ -120,9 +127,11 @@ public sealed class PartitionActor : ReceiveActor, IWithTimers
         var settings = _node.Settings;
         var checks = Mine(settings.Checks);
         _aggregator = Context.ActorOf(StateAggregator.Props(store, Self), "state");
+        _aggregator.Tell(new StateAggregator.Reconfigure(checks, settings.Maintenance, settings.BaseTick, settings.Dependencies));
         var placement = new ChecksSupervisor.Placement(taken.Take.Failover ? FailoverWindow : null, Partition: true);
         _checks = Context.ActorOf(ChecksSupervisor.Props(checks, _node.ProbeFactory, _aggregator, settings.BaseTick, _node.Load, placement),
             "checks");
+        _aggregator.Tell(new StateAggregator.AttachChecks(_checks));
         _node.Agent.Tell(new NodeAgent.PartitionUp(_partition, Self));
         Timers.StartPeriodicTimer("heartbeat", Heartbeat.Instance, HeartbeatInterval);
         // A failover is news; a partition placed at start or moved by a rebalance is not.

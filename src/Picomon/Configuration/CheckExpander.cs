@@ -9,14 +9,15 @@ namespace Picomon.Configuration;
 internal static class CheckExpander
 {
     private static readonly string[] CommonKeys =
-        ["type", "hosts", "zones", "every", "error-every", "retry", "timeout", "target-name", "name", "channels"];
+        ["type", "hosts", "zones", "every", "error-every", "retry", "timeout", "target-name", "name", "channels", "depends-on",
+         .. AlertRulesReader.GroupKeys];
 
     /// <summary>Every key a check group may have: the common ones, then each type's options.</summary>
     private static readonly List<string> Known =
         CommonKeys.Concat(CheckTypes.All.SelectMany(t => t.OptionNames)).Distinct().ToList();
 
     /// <param name="groups">Receives, for each check, the group it comes from (its <c>channels</c> are read with
-    /// the notify settings).</param>
+    /// the notify settings, its <c>depends-on</c> resolved once every check is known).</param>
     public static IReadOnlyList<CheckDefinition> Expand(HoconValue? checks, string path,
         IReadOnlyDictionary<string, HostSettings> hosts, CheckDefaults defaults, IDictionary<string, CheckGroup> groups, ErrorList errors)
     {
@@ -58,6 +59,7 @@ internal static class CheckExpander
         var timeout = SettingsReader.PositiveDuration(group["timeout"], $"{path}.timeout", errors) ?? defaults.Timeout;
         var targetName = errors.Text(group["target-name"], $"{path}.target-name");
         var name = errors.Text(group["name"], $"{path}.name");
+        var rules = AlertRulesReader.ReadGroup(group, path, defaults.Rules, errors);
         var checks = new List<CheckDefinition>();
         foreach (var type in types)
         {
@@ -65,7 +67,7 @@ internal static class CheckExpander
             foreach (var target in CheckTargets.For(group, path, type, hosts, targetName, name, errors))
                 checks.Add(new CheckDefinition(
                     $"{type.Name}/{target.Key}", type, target, every, errorEvery == -1 ? every : errorEvery,
-                    retry, timeout, options));
+                    retry, timeout, options, rules));
         }
         if (name is null) return checks;
         if (checks.Count > 1)

@@ -51,6 +51,9 @@ internal sealed class ErrorList
     public long? Integer(HoconValue? value, string path) =>
         ReadValue(value, path, v => (HoconConvert.ToInteger(v, out var e), e));
 
+    public double? Number(HoconValue? value, string path) =>
+        ReadValue(value, path, v => (HoconConvert.ToNumber(v, out var e), e));
+
     public TimeSpan? Duration(HoconValue? value, string path) =>
         ReadValue(value, path, v => (HoconConvert.ToDuration(v, out var e), e));
 

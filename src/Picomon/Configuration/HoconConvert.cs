@@ -27,6 +27,19 @@ public static class HoconConvert
         return null;
     }
 
+    /// <summary>A finite number (<c>0.3</c>, <c>1</c>).</summary>
+    public static double? ToNumber(HoconValue value, out string? error)
+    {
+        error = null;
+        if (value is HoconScalar s && s.Kind is HoconScalarKind.Number or HoconScalarKind.String
+            && double.TryParse(s.Text, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && double.IsFinite(n))
+            return n;
+        error = value is HoconScalar sc && sc.Kind != HoconScalarKind.Null
+            ? $"expected a number, got '{sc.Text}'"
+            : $"expected a number, got {value.KindName}";
+        return null;
+    }
+
     public static bool? ToBoolean(HoconValue value, out string? error)
     {
         error = null;

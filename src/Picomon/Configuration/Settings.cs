@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Picomon.Checks;
 using Picomon.Probes;
 
 namespace Picomon.Configuration;
@@ -7,6 +8,8 @@ namespace Picomon.Configuration;
 /// <param name="Source">The file it came from ("embedded default" for the compiled-in one).</param>
 /// <param name="Notify">Channels, routes, grouping and reminders.</param>
 /// <param name="AkkaHocon">The file's <c>akka { }</c> block rendered back to HOCON, or null.</param>
+/// <param name="Dependencies">Each check's parents (<c>depends-on</c>), resolved to ids, without a cycle.</param>
+/// <param name="Maintenance">The maintenance windows (<c>picomon.maintenance</c>).</param>
 public sealed record PicomonSettings(
     string Source,
     TimeSpan BaseTick,
@@ -17,7 +20,9 @@ public sealed record PicomonSettings(
     IReadOnlyList<CheckDefinition> Checks,
     NotifySettings Notify,
     string? AkkaHocon,
-    HttpSettings Http)
+    HttpSettings Http,
+    DependencyGraph Dependencies,
+    IReadOnlyList<MaintenanceWindow> Maintenance)
 {
     /// <summary><c>picomon.cluster</c>; <see cref="ClusterSettings.Off"/> unless enabled.</summary>
     public ClusterSettings Cluster { get; init; } = ClusterSettings.Off;
@@ -58,6 +63,7 @@ public sealed record HostSettings(string Key, string? IPv4, string? IPv6, string
 /// <param name="Every">Ticks between runs after a success (≥ 1).</param>
 /// <param name="ErrorEvery">Ticks between runs after a failure (≥ 1; -1 already replaced by <see cref="Every"/>).</param>
 /// <param name="Retry">Failures tolerated before error: error on the (Retry+1)-th consecutive failure.</param>
+/// <param name="Rules">ok-after and flap detection (one record shared by the group's checks).</param>
 public sealed record CheckDefinition(
     string Id,
     CheckType Type,
@@ -66,7 +72,8 @@ public sealed record CheckDefinition(
     int ErrorEvery,
     int Retry,
     TimeSpan Timeout,
-    CheckOptions Options)
+    CheckOptions Options,
+    AlertRules Rules)
 {
     public TimeSpan Interval(TimeSpan baseTick) => baseTick * Every;
     public TimeSpan ErrorInterval(TimeSpan baseTick) => baseTick * ErrorEvery;

@@ -1,6 +1,7 @@
 using System.Net.Mail;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
+using Picomon.Checks;
 using Picomon.Configuration.Hocon;
 using Picomon.Probes;
 
@@ -13,12 +14,13 @@ internal static class SettingsReader
 {
     private static readonly string[] TopKeys =
         ["base-tick", "default-every", "default-error-every", "default-retry", "default-timeout",
-         "verb-level", "state-dir", "emails", "hosts", "checks", "notify", "http", "cluster"];
+         "verb-level", "state-dir", "emails", "hosts", "checks", "notify", "http", "cluster", "default-ok-after",
+         "default-flap-window", "default-flap-high", "default-flap-low", "maintenance"];
     private static readonly string[] EmailKeys =
         ["to", "addr-from", "smtp-host", "smtp-keepalive-timeout", "smtp-retry-timeout", "smtp-tls",
          "smtp-user", "smtp-password", "subject-tpl", "report", "watchdog-subject"];
     private static readonly string[] ReportKeys = ["every", "subject"];
-    private static readonly string[] HostKeys = ["ipv4", "ipv6", "name"];
+    private static readonly string[] HostKeys = ["ipv4", "ipv6", "name", "depends-on"];
 
     private static readonly Dictionary<string, LogLevel> Levels = new()
     {
@@ -38,18 +40,23 @@ internal static class SettingsReader
         var level = root.ReadValue<LogLevel>("verb-level", LogLevelOf);
         var stateDir = root.Read("state-dir", NonEmptyText);
         var emails = ReadEmails(root.Section("emails"), fqdn, errors);
-        var hosts = ReadHosts(root.Section("hosts"), errors);
+        var hostDependencies = new Dictionary<string, DependencyReader.Source>(StringComparer.Ordinal);
+        var hosts = ReadHosts(root.Section("hosts"), hostDependencies, errors);
         var defaults = new CheckDefaults(
             root.ReadValue<int>("default-every", CheckExpander.Every),
             root.ReadValue<int>("default-error-every", CheckExpander.ErrorEvery),
             root.ReadValue<int>("default-retry", CheckExpander.Retry),
-            root.ReadValue<TimeSpan>("default-timeout", PositiveDuration));
+            root.ReadValue<TimeSpan>("default-timeout", PositiveDuration),
+            AlertRulesReader.ReadDefaults(root, errors));
         var groups = new Dictionary<string, CheckGroup>(StringComparer.Ordinal);
         var checks = CheckExpander.Expand(root["checks"], root.KeyPath("checks"), hosts, defaults, groups, errors);
         var notify = NotifyReader.Read(root.Section("notify"), notifyGiven, emails, checks, groups, errors);
+        var dependencies = DependencyReader.Read(checks, groups, hostDependencies, errors);
+        var maintenance = MaintenanceReader.Read(root["maintenance"], root.KeyPath("maintenance"), errors);
         var http = HttpSettingsReader.Read(root.Section("http"), errors);
         var cluster = ClusterReader.Read(root.Section("cluster"), errors);
-        return new PicomonSettings(source, baseTick, level, stateDir, emails, hosts, checks, notify, akkaHocon, http) { Cluster = cluster };
+        return new PicomonSettings(source, baseTick, level, stateDir, emails, hosts, checks, notify, akkaHocon, http,
+            dependencies, maintenance) { Cluster = cluster };
     }
 
     private static LogLevel? LogLevelOf(HoconValue value, string path, ErrorList errors)
@@ -138,7 +145,9 @@ internal static class SettingsReader
         }
     }
 
-    private static Dictionary<string, HostSettings> ReadHosts(SettingsSection hosts, ErrorList errors)
+    /// <param name="dependencies">Receives each host's <c>depends-on</c>, resolved once the checks are known.</param>
+    private static Dictionary<string, HostSettings> ReadHosts(
+        SettingsSection hosts, Dictionary<string, DependencyReader.Source> dependencies, ErrorList errors)
     {
         var result = new Dictionary<string, HostSettings>();
         foreach (var (key, value) in hosts.Merged.Fields)
@@ -153,6 +162,7 @@ internal static class SettingsReader
             var name = errors.Text(host["name"], $"{hostPath}.name")
                        ?? (v4 is not null && v6 is not null ? $"{v4}/{v6}" : v4 ?? v6 ?? key);
             result[key] = new HostSettings(key, v4, v6, name);
+            if (DependencyReader.Of(host, hostPath, errors) is { } dependsOn) dependencies[key] = dependsOn;
         }
         return result;
     }
@@ -186,4 +196,4 @@ internal static class SettingsReader
 }
 
 /// <summary>The <c>default-*</c> values a check group falls back to.</summary>
-internal sealed record CheckDefaults(int Every, int ErrorEvery, int Retry, TimeSpan Timeout);
+internal sealed record CheckDefaults(int Every, int ErrorEvery, int Retry, TimeSpan Timeout, AlertRules Rules);

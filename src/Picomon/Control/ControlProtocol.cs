@@ -45,6 +45,39 @@ public sealed record RunNowResult(int Matched);
 public sealed record ReloadResult(string Source, bool Applied, int Unchanged, int Changed, int Added, int Removed,
     IReadOnlyList<string> Warnings, IReadOnlyList<string> Errors);
 
+/// <summary>The arguments of <c>silence-add</c>: patterns (at least one), how long in seconds, an optional comment.</summary>
+public sealed record SilenceAddArgs
+{
+    public IReadOnlyList<string> Patterns { get; set; } = [];
+    public double Seconds { get; set; }
+    public string Comment { get; set; } = "";
+}
+
+/// <summary>A silence as the control socket shows it (times in ISO-8601 with their offset).</summary>
+public sealed record SilenceView(string Id, IReadOnlyList<string> Patterns, DateTimeOffset Created, DateTimeOffset Ends, string Comment);
+
+/// <summary>The result of <c>silence-list</c>: the active silences, oldest first.</summary>
+public sealed record SilenceListResult(IReadOnlyList<SilenceView> Silences);
+
+/// <summary>The arguments of <c>silence-expire</c>.</summary>
+public sealed record SilenceExpireArgs
+{
+    public string Id { get; set; } = "";
+}
+
+/// <summary>The result of <c>silence-expire</c>: <see cref="Found"/> is false when no active silence had that id.</summary>
+public sealed record SilenceExpireResult(string Id, bool Found);
+
+/// <summary>The arguments of <c>ack</c>: the check whose open incident is acknowledged.</summary>
+public sealed record AckArgs
+{
+    public string Check { get; set; } = "";
+    public string Comment { get; set; } = "";
+}
+
+/// <summary>The result of <c>ack</c>: the incident acknowledged, or why none was (<see cref="Refusal"/>).</summary>
+public sealed record AckResult(string? Incident, string? Refusal);
+
 /// <summary>The JSON of the protocol's own types (a command's result may come from another context, as
 /// <c>status</c>'s comes from <see cref="Status.StatusJson"/>). Strict on what it reads: a missing or null
 /// value that is not optional is a bad request, not a null in the handler.</summary>
@@ -56,4 +89,11 @@ public sealed record ReloadResult(string Source, bool Applied, int Unchanged, in
 [JsonSerializable(typeof(NoArgs))]
 [JsonSerializable(typeof(RunNowResult))]
 [JsonSerializable(typeof(ReloadResult))]
+[JsonSerializable(typeof(SilenceAddArgs))]
+[JsonSerializable(typeof(SilenceView))]
+[JsonSerializable(typeof(SilenceListResult))]
+[JsonSerializable(typeof(SilenceExpireArgs))]
+[JsonSerializable(typeof(SilenceExpireResult))]
+[JsonSerializable(typeof(AckArgs))]
+[JsonSerializable(typeof(AckResult))]
 public sealed partial class ControlJson : JsonSerializerContext;

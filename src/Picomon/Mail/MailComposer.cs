@@ -5,7 +5,7 @@ using Picomon.Notifications;
 
 namespace Picomon.Mail;
 
-/// <summary>Renders a <see cref="Notification"/> (Problem, OK, Reminder), a digest, a report or the daemon's stop
+/// <summary>Renders a <see cref="Notification"/> (Problem, OK, Reminder, Flapping), a digest, a report or the daemon's stop
 /// as an <see cref="OutgoingMail"/>.
 /// Pure: no I/O and no clock — the time is passed in and the host name given at construction — so it
 /// is tested without SMTP. Only the random part of each Message-ID varies.</summary>
@@ -17,7 +17,8 @@ public sealed class MailComposer(string fqdn)
     /// <summary>The From used when <c>emails.addr-from</c> is empty.</summary>
     public static string DefaultFrom(string fqdn) => $"Picomon <picomon@{fqdn}>";
 
-    /// <summary>The mail of a notification: a Problem, or an OK or Reminder answering <paramref name="answers"/> (the
+    /// <summary>The mail of a notification: a Problem (with the checks it made unreachable under <c>Affected:</c>, when
+    /// there are some), or an OK, Reminder, Flapping or Affected notification answering <paramref name="answers"/> (the
     /// messages that announced the incident: In-Reply-To the first, References all; not threaded when there are
     /// none). Each carries the incident's id in an <c>X-Picomon-Incident</c> header.</summary>
     public OutgoingMail Render(EmailSettings settings, Notification notification, IReadOnlyList<string> answers)
@@ -25,8 +26,12 @@ public sealed class MailComposer(string fqdn)
         var subject = Subject(settings.SubjectTemplate, NotificationText.State(notification), notification);
         var (body, kind) = notification.Kind switch
         {
-            NotificationKind.Problem => ($"{Heading(notification)}\nfailure:\n{notification.Message.Trim()}\n", MailKind.Problem),
+            NotificationKind.Problem => ($"{Heading(notification)}\nfailure:\n{notification.Message.Trim()}\n"
+                                         + NotificationText.AffectedLines(notification), MailKind.Problem),
             NotificationKind.Ok => ($"{Heading(notification)}\n{NotificationText.Message(notification)}\n", MailKind.Recovery),
+            NotificationKind.Flapping => ($"{Heading(notification)}\nflapping:\n{notification.Message.Trim()}\n", MailKind.Flapping),
+            NotificationKind.Affected => ($"{Heading(notification)}\n{NotificationText.AffectedLines(notification).TrimStart('\n')}",
+                MailKind.Affected),
             _ => ($"{Heading(notification)}\nstill in error after {NotificationText.Elapsed(notification.At - notification.Since)}"
                   + $", since {NotificationText.LocalTime(notification.Since)}:\n{notification.Message.Trim()}\n", MailKind.Reminder),
         };

@@ -5,7 +5,7 @@ using MimeKit.Text;
 namespace Picomon.Mail;
 
 /// <summary>Why a mail is sent.</summary>
-public enum MailKind { Problem, Recovery, Report, Stopped, Reminder, Digest }
+public enum MailKind { Problem, Recovery, Report, Stopped, Reminder, Digest, Flapping, Affected }
 
 /// <summary>One mail, ready to send: plain data (no MimeKit types), so the outbox can store it and a
 /// later start can send it unchanged. Built by <see cref="MailComposer"/>.</summary>

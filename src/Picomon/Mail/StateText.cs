@@ -14,7 +14,8 @@ public static class StateText
     public static readonly string Separator = string.Concat(Enumerable.Repeat("-+", 40));
 
     /// <summary>Each check in error as a block opened by <see cref="Separator"/>, then one closing separator
-    /// (printed even when no check is in error).</summary>
+    /// (printed even when no check is in error). A check whose Problem is held has a <c>Held (silence)</c> line after
+    /// its since line; the others' blocks are unchanged.</summary>
     public static string ErrorBlock(IEnumerable<CheckInError> errors)
     {
         var text = new StringBuilder();
@@ -23,6 +24,7 @@ public static class StateText
             text.Append(Separator).Append('\n');
             text.Append(error.TargetName).Append(": ").Append(error.Id).Append('\n');
             text.Append("Since ").Append(error.Since.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture)).Append('\n');
+            if (error.Hold.Length > 0) text.Append("Held (").Append(error.Hold).Append(")\n");
             foreach (var line in error.Message.Trim().ReplaceLineEndings("\n").Split('\n'))
                 text.Append('\t').Append(line).Append('\n');
         }

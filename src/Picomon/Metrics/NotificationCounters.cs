@@ -4,7 +4,7 @@ namespace Picomon.Metrics;
 
 /// <summary>The notification metrics, counted by whoever delivers or holds back a notification (each channel's
 /// sender: the mailers and the webhook and exec senders; with issue 14, the holds):
-/// <c>picomon_notifications_total{channel,kind}</c> (kinds: problem, ok, reminder, digest, report, stopped),
+/// <c>picomon_notifications_total{channel,kind}</c> (kinds: problem, ok, reminder, flapping, digest, report, stopped),
 /// <c>picomon_notifications_failed_total{channel}</c>, <c>picomon_notifications_queued{channel}</c> (read from each
 /// channel's outbox when asked) and <c>picomon_notifications_suppressed_total{reason}</c>. Thread-safe; counters
 /// only grow; the metrics endpoint only reads it.</summary>

@@ -11,7 +11,9 @@ namespace Picomon.Notifications;
 /// written for Alertmanager works unchanged: <c>version, groupKey, truncatedAlerts, status, receiver, groupLabels,
 /// commonLabels, commonAnnotations, externalURL, alerts[{status, labels, annotations, startsAt, endsAt,
 /// generatorURL, fingerprint}]</c>. Each incident is one alert (labels <c>alertname</c> and <c>check</c>: the
-/// check id; <c>type</c>, <c>target</c>, <c>incident</c>), firing for a Problem or a Reminder, resolved (with
+/// check id; <c>type</c>, <c>target</c>, <c>incident</c>), firing for a Problem, a Reminder, a Flapping (whose summary
+/// annotation says <c>Flapping</c> and description the share of changes) or an Affected notification (an
+/// <c>affected</c> annotation lists the checks it made unreachable), resolved (with
 /// <c>endsAt</c>) for an OK; its fingerprint is derived from the incident id, so it is the same in every payload
 /// about that incident. Picomon has no URL of its own to give: <c>externalURL</c> and <c>generatorURL</c> are
 /// empty. Pure.</summary>
@@ -54,7 +56,8 @@ public static class AlertmanagerPayload
     public static string Fingerprint(string incident) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(incident)))[..16];
 
-    private static bool Firing(Notification n) => n.State != CheckStatus.Ok;
+    // A Flapping notification is about an incident still open, even when the check's last run succeeded.
+    private static bool Firing(Notification n) => n.Kind == NotificationKind.Flapping || n.State != CheckStatus.Ok;
 
     private static void WriteAlert(Utf8JsonWriter json, Notification n, List<KeyValuePair<string, string>> labels,
         List<KeyValuePair<string, string>> annotations)
@@ -73,8 +76,14 @@ public static class AlertmanagerPayload
     private static List<KeyValuePair<string, string>> Labels(Notification n) =>
         [new("alertname", n.CheckId), new("check", n.CheckId), new("type", n.CheckType), new("target", n.Target), new("incident", n.Incident)];
 
-    private static List<KeyValuePair<string, string>> Annotations(Notification n) =>
-        [new("summary", $"{NotificationText.State(n)}: {n.CheckType} on {n.Target}"), new("description", NotificationText.Message(n))];
+    // The checks made unreachable, when there are some, in an "affected" annotation (comma-separated ids).
+    private static List<KeyValuePair<string, string>> Annotations(Notification n)
+    {
+        List<KeyValuePair<string, string>> annotations =
+            [new("summary", $"{NotificationText.State(n)}: {n.CheckType} on {n.Target}"), new("description", NotificationText.Message(n))];
+        if (n.Affected.Count > 0) annotations.Add(new("affected", string.Join(", ", n.Affected)));
+        return annotations;
+    }
 
     /// <summary>The pairs every alert has, as Alertmanager's commonLabels and commonAnnotations are.</summary>
     private static List<KeyValuePair<string, string>> Common(IEnumerable<List<KeyValuePair<string, string>>> maps)

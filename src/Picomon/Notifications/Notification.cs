@@ -15,6 +15,8 @@ namespace Picomon.Notifications;
 /// <param name="Message">The failure message (for a reminder, the latest); for an OK, the last failure, which it
 /// recovered from.</param>
 /// <param name="ErrorInterval">The check's error-every × base-tick: an OK tells how many retries the error lasted.</param>
+/// <param name="Affected">For a Problem or an Affected notification: the checks its error made <c>unreachable</c>, in the
+/// order they became so; empty otherwise (and in notifications stored before the list existed).</param>
 public sealed record Notification(
     NotificationKind Kind,
     string Incident,
@@ -25,4 +27,18 @@ public sealed record Notification(
     DateTimeOffset At,
     DateTimeOffset Since,
     string Message,
-    TimeSpan ErrorInterval);
+    TimeSpan ErrorInterval,
+    IReadOnlyList<string> Affected = null!)
+{
+    // A notification stored before the list existed reads without it (null): empty.
+    public IReadOnlyList<string> Affected { get; init; } = Affected ?? [];
+
+    /// <summary>By value, the affected list by its elements (it comes back from the store as another list).</summary>
+    public bool Equals(Notification? other) =>
+        other is not null && Kind == other.Kind && Incident == other.Incident && CheckId == other.CheckId
+        && CheckType == other.CheckType && Target == other.Target && State == other.State && At == other.At
+        && Since == other.Since && Message == other.Message && ErrorInterval == other.ErrorInterval
+        && Affected.SequenceEqual(other.Affected);
+
+    public override int GetHashCode() => HashCode.Combine(Kind, Incident, At);
+}

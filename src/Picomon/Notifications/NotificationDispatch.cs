@@ -29,7 +29,7 @@ public sealed class NotificationDispatch(NotifySettings notify, ChannelRendering
         public void Send(IReadOnlyList<PendingNotification> items, NotificationGroup group)
         {
             Changes.Released.AddRange(items.Select(i => i.Seq));
-            var (kept, recovered) = DropRecovered(items.Select(i => i.Notification).ToList());
+            var (kept, recovered) = DropRecovered(MergeAffected(items.Select(i => i.Notification).ToList()));
             Recovered += recovered.Count;
             var notify = dispatch.Settings;
             foreach (var channel in notify.Channels)
@@ -56,8 +56,29 @@ public sealed class NotificationDispatch(NotifySettings notify, ChannelRendering
             _announced.TryGetValue((channel, incident), out var id) ? id : dispatch.AnnouncedBy(channel, incident);
     }
 
-    /// <summary>Takes out the Problems whose OK is in the same lot (with that OK, and any reminder of theirs) and the
-    /// reminders of incidents closing in it; returns what is left and the OKs of the Problems taken out.</summary>
+    /// <summary>Each Affected notification joins the Problem, or the first Affected notification, of its incident in the
+    /// same lot: one message lists every check the incident made unreachable (a Problem still in its group's window
+    /// goes out listing them, later ones are one reply). The order is otherwise kept.</summary>
+    public static IReadOnlyList<Notification> MergeAffected(IReadOnlyList<Notification> items)
+    {
+        var merged = new List<Notification>(items.Count);
+        var listing = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var n in items)
+        {
+            if (n.Kind == NotificationKind.Affected && listing.TryGetValue(n.Incident, out var at))
+            {
+                merged[at] = merged[at] with { Affected = [.. merged[at].Affected.Union(n.Affected, StringComparer.Ordinal)] };
+                continue;
+            }
+            if (n.Kind is NotificationKind.Problem or NotificationKind.Affected) listing.TryAdd(n.Incident, merged.Count);
+            merged.Add(n);
+        }
+        return merged;
+    }
+
+    /// <summary>Takes out the Problems whose OK is in the same lot (with that OK, and any reminder or Affected notification
+    /// of theirs) and the reminders and Affected notifications of incidents closing in it; returns what is left and the
+    /// OKs of the Problems taken out.</summary>
     public static (List<Notification> Kept, List<Notification> Recovered) DropRecovered(IReadOnlyList<Notification> items)
     {
         var closing = items.Where(n => n.Kind == NotificationKind.Ok).Select(n => n.Incident).ToHashSet(StringComparer.Ordinal);
@@ -65,7 +86,7 @@ public sealed class NotificationDispatch(NotifySettings notify, ChannelRendering
             .Select(n => n.Incident).ToHashSet(StringComparer.Ordinal);
         var kept = items.Where(n => n.Kind switch
         {
-            NotificationKind.Reminder => !closing.Contains(n.Incident),
+            NotificationKind.Reminder or NotificationKind.Affected => !closing.Contains(n.Incident),
             _ => !opened.Contains(n.Incident),
         }).ToList();
         var recovered = items.Where(n => n.Kind == NotificationKind.Ok && opened.Contains(n.Incident)).ToList();

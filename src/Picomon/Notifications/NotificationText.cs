@@ -9,17 +9,32 @@ public static class NotificationText
     /// <summary>How many check ids a digest's <c>{checks}</c> names before "and N more".</summary>
     public const int ChecksNamed = 3;
 
-    /// <summary>The state as <c>{state}</c> shows it: Problem, OK or Reminder.</summary>
+    /// <summary>The state as <c>{state}</c> shows it: Problem, OK, Reminder, Flapping or Affected.</summary>
     public static string State(Notification n) => n.Kind switch
     {
         NotificationKind.Problem => "Problem",
         NotificationKind.Ok => "OK",
+        NotificationKind.Flapping => "Flapping",
+        NotificationKind.Affected => "Affected",
         _ => "Reminder",
     };
 
-    /// <summary>What happened, in a line or a few: the failure for a Problem or a Reminder, the recovery for an OK.</summary>
-    public static string Message(Notification n) =>
-        n.Kind == NotificationKind.Ok ? RecoveredAfter(n.At - n.Since, n.ErrorInterval) : n.Message.Trim();
+    /// <summary>What happened, in a line or a few: the failure for a Problem or a Reminder, the recovery for an OK, the
+    /// checks made unreachable for an Affected notification.</summary>
+    public static string Message(Notification n) => n.Kind switch
+    {
+        NotificationKind.Ok => RecoveredAfter(n.At - n.Since, n.ErrorInterval),
+        NotificationKind.Affected => Unreachable(n.Affected),
+        _ => n.Message.Trim(),
+    };
+
+    /// <summary><c>unreachable: http4/a, http4/b</c>: every check an incident made unreachable.</summary>
+    public static string Unreachable(IEnumerable<string> affected) => $"unreachable: {string.Join(", ", affected)}";
+
+    /// <summary>The lines a mail adds for the checks an incident made unreachable (none when there are none): a blank
+    /// line, <c>Affected:</c>, then one check id per line.</summary>
+    public static string AffectedLines(Notification n) =>
+        n.Affected.Count == 0 ? "" : "\nAffected:\n" + string.Concat(n.Affected.Select(id => id + "\n"));
 
     /// <summary><c>recovered after H:MM:SS (N retries).</c>: whole seconds, hours unpadded and not wrapped at
     /// a day; N is the duration divided by the error interval, rounded down.</summary>
@@ -49,7 +64,7 @@ public static class NotificationText
         return all.Count > ChecksNamed ? $"{shown} and {all.Count - ChecksNamed} more" : shown;
     }
 
-    /// <summary>Problems (Reminders included: checks still in error), OKs and Reminders of a digest.</summary>
+    /// <summary>Problems (Reminders and Flapping included: incidents still open), OKs and Reminders of a digest.</summary>
     public static (int Problems, int Oks, int Reminders) Counts(Announcement a) =>
         (a.Items.Count(n => n.Kind != NotificationKind.Ok), a.Items.Count(n => n.Kind == NotificationKind.Ok),
          a.Items.Count(n => n.Kind == NotificationKind.Reminder));
@@ -82,10 +97,11 @@ public static class NotificationText
         var what = n.Kind switch
         {
             NotificationKind.Reminder => $"in error for {Elapsed(n.At - n.Since)}: {FirstLine(n.Message)}",
-            NotificationKind.Ok => Message(n),
+            NotificationKind.Ok or NotificationKind.Affected => Message(n),
             _ => FirstLine(n.Message),
         };
-        return $"{State(n)}: {n.CheckId} ({n.CheckType} on {n.Target}): {what}";
+        var affected = n.Kind == NotificationKind.Problem && n.Affected.Count > 0 ? $"; {Unreachable(n.Affected)}" : "";
+        return $"{State(n)}: {n.CheckId} ({n.CheckType} on {n.Target}): {what}{affected}";
     }
 
     /// <summary>A digest's body: one line per item, then how many recovered before notification.</summary>

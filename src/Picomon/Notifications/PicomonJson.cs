@@ -9,7 +9,8 @@ namespace Picomon.Notifications;
 /// the same keys, in this order — <c>version, kind, incident, check, type, target, state, since, message,
 /// messageId, affected, items</c>. A single notification fills the first ones and has no items; a digest
 /// (<c>kind = digest</c>) leaves them null, says what it holds in <c>message</c> and lists each notification in
-/// <c>items</c> with its own <c>kind, incident, check, type, target, state, since, message</c>. Pure.</summary>
+/// <c>items</c> with its own <c>kind, incident, check, type, target, state, since, message</c>. <c>affected</c> lists the
+/// checks a Problem or an Affected notification made unreachable. Pure.</summary>
 public static class PicomonJson
 {
     public const int Version = 1;
@@ -27,8 +28,8 @@ public static class PicomonJson
             if (announcement.IsDigest) WriteDigest(json, announcement);
             else WriteFields(json, announcement.Items[0]);
             json.WriteString("messageId", messageId);
-            // Checks that depend on a failed one (issue 14's dependencies) will be listed here.
             json.WriteStartArray("affected");
+            foreach (var id in Affected(announcement)) json.WriteStringValue(id);
             json.WriteEndArray();
             json.WriteStartArray("items");
             if (announcement.IsDigest)
@@ -44,12 +45,17 @@ public static class PicomonJson
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    /// <summary><c>kind</c> as the JSON and <c>PICOMON_KIND</c> name it: problem, ok, reminder or digest.</summary>
+    /// <summary><c>affected</c>: the checks made unreachable that the notification lists (a digest: all its items list).</summary>
+    public static IReadOnlyList<string> Affected(Announcement a) => a.Items.SelectMany(n => n.Affected).Distinct().ToList();
+
+    /// <summary><c>kind</c> as the JSON and <c>PICOMON_KIND</c> name it: problem, ok, reminder, flapping, affected or
+    /// digest.</summary>
     public static string Kind(Announcement a) => a.IsDigest ? "digest" : Kind(a.Items[0]);
 
     public static string Kind(Notification n) => n.Kind.ToString().ToLowerInvariant();
 
-    /// <summary><c>state</c>: error or ok; null for a digest.</summary>
+    /// <summary><c>state</c>: error or ok; flapping for a Flapping notification; unreachable for an Affected notification
+    /// (what it announces of the checks it lists); null for a digest.</summary>
     public static string? State(Announcement a) => a.IsDigest ? null : State(a.Items[0]);
 
     /// <summary><c>message</c>: the notification's message, or a digest's summary.</summary>
@@ -58,7 +64,13 @@ public static class PicomonJson
     /// <summary>An ISO 8601 time with its offset, to the second: <c>2026-11-24T10:02:03+01:00</c>.</summary>
     public static string Time(DateTimeOffset time) => time.ToString("yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture);
 
-    private static string State(Notification n) => n.State == CheckStatus.Ok ? "ok" : "error";
+    private static string State(Notification n) =>
+        n.Kind switch
+        {
+            NotificationKind.Flapping => "flapping",
+            NotificationKind.Affected => "unreachable",
+            _ => n.State == CheckStatus.Ok ? "ok" : "error",
+        };
 
     private static void WriteFields(Utf8JsonWriter json, Notification n)
     {

@@ -33,13 +33,16 @@ public sealed class ReminderSchedule
     /// <summary>What the reminders due at <paramref name="now"/> change: each incident still open (for which
     /// <paramref name="reminderOf"/> gives its reminder) is reminded and its next reminder scheduled
     /// <paramref name="repeat"/> later; any other loses its reminder but not its thread: the notification that ends it
-    /// (its OK) closes it when it is sent.</summary>
-    public NotificationChanges Remind(DateTimeOffset now, TimeSpan repeat, Func<ScheduledReminder, Notification?> reminderOf)
+    /// (its OK) closes it when it is sent. A <paramref name="quiet"/> incident (acknowledged, or of a flapping check) is
+    /// not reminded but stays scheduled, so that its thread is kept for its OK.</summary>
+    public NotificationChanges Remind(DateTimeOffset now, TimeSpan repeat, Func<ScheduledReminder, Notification?> reminderOf,
+        Func<ScheduledReminder, bool> quiet)
     {
         var changes = new NotificationChanges();
         foreach (var due in Due(now))
         {
-            if (reminderOf(due) is { } reminder)
+            if (quiet(due)) changes.Scheduled.Add(due with { Due = now + repeat });
+            else if (reminderOf(due) is { } reminder)
             {
                 changes.Queued.Add(reminder);
                 changes.Scheduled.Add(due with { Due = now + repeat });

@@ -5,7 +5,7 @@ namespace Picomon.Notifications;
 
 /// <summary>A webhook's <c>format = template</c> body: <c>body</c> with <c>{state} {check} {dest} {type} {message}
 /// {incident} {since}</c> filled in (the set <see cref="Placeholders.TemplateBody"/>, checked at load time). For one
-/// notification: Problem/OK/Reminder, the check id, the target's name, the type's name (<c>CheckHTTP4</c>), the
+/// notification: Problem/OK/Reminder/Flapping, the check id, the target's name, the type's name (<c>CheckHTTP4</c>), the
 /// message, the incident, when it began. For a digest: its summary (<c>2 Problem, 1 OK</c>), the checks, the
 /// targets and the incidents shortened (<c>a, b, c and 4 more</c>), <c>digest</c>, one line per item, and when its
 /// first incident began. When the body is JSON (its Content-Type says so), each value is escaped as a JSON string's

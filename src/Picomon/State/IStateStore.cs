@@ -19,6 +19,8 @@ public interface IStateStore : IDisposable
 
     /// <summary>The outbox of webhook or exec channel <paramref name="channel"/>.</summary>
     IDeliveryOutbox DeliveryOutbox(string channel);
+    /// <summary>The silences and acknowledgements given at run time.</summary>
+    IHoldStore Holds { get; }
 
     /// <summary>Every check remembered, in id order.</summary>
     IReadOnlyList<StoredCheck> LoadChecks();

@@ -30,6 +30,8 @@ public sealed class MemoryStateStore : IStateStore
 
     public IDeliveryOutbox DeliveryOutbox(string channel) => Deliveries(channel);
 
+    public IHoldStore Holds { get; } = new MemoryHoldStore();
+
     public IReadOnlyList<StoredCheck> LoadChecks()
     {
         lock (_gate) return _checks.Values.OrderBy(c => c.Id, StringComparer.Ordinal).ToList();

@@ -46,6 +46,7 @@ public sealed class SqliteStateStore : IStateStore
         SqliteDeliveryOutbox.LoadAll(connection, DeliveryOutboxOf);
         _notifications.Load(connection);
         Outbox = MailOutboxOf(NotifySettings.ImplicitChannel);
+        Holds = new SqliteHoldStore(this, connection);
     }
 
     public string DatabasePath { get; }
@@ -65,6 +66,11 @@ public sealed class SqliteStateStore : IStateStore
     {
         lock (Gate) return DeliveryOutboxOf(channel);
     }
+
+    /// <summary>The silences and acknowledgements.</summary>
+    internal SqliteHoldStore Holds { get; }
+
+    IHoldStore IStateStore.Holds => Holds;
 
     internal Lock Gate { get; } = new();
 
@@ -262,6 +268,7 @@ public sealed class SqliteStateStore : IStateStore
         foreach (var outbox in _mailOutboxes.Values) outbox.RewriteAll(transaction);
         foreach (var outbox in _deliveryOutboxes.Values) outbox.RewriteAll(transaction);
         _notifications.RewriteAll(transaction);
+        Holds.RewriteAll(transaction);
     }
 
     /// <summary>The next place in the mail outboxes' one numbering; the caller holds <see cref="Gate"/>.</summary>
@@ -285,18 +292,29 @@ public sealed class SqliteStateStore : IStateStore
     private static void Insert(SqliteTransaction transaction, StoredCheck check) =>
         StateSchema.Execute(transaction,
             """
-            INSERT OR REPLACE INTO checks (id, status, since, consecutive_failures, last_message, error_since, incidents)
-            VALUES ($id, $status, $since, $failures, $message, $errorSince, $incidents)
+            INSERT OR REPLACE INTO checks (id, status, since, consecutive_failures, last_message, error_since, incidents, held_problem,
+                flap_bits, flap_last_failed, flapping, ok_held)
+            VALUES ($id, $status, $since, $failures, $message, $errorSince, $incidents, $heldProblem,
+                $flapBits, $flapLastFailed, $flapping, $okHeld)
             """,
             ("$id", check.Id), ("$status", check.Status.ToString()), ("$since", StateSchema.Time(check.Since)),
             ("$failures", check.ConsecutiveFailures), ("$message", check.LastMessage),
-            ("$errorSince", StateSchema.Time(check.ErrorSince)), ("$incidents", check.Incidents));
+            ("$errorSince", StateSchema.Time(check.ErrorSince)), ("$incidents", check.Incidents),
+            ("$heldProblem", check.HeldProblem ? 1 : 0), ("$flapBits", unchecked((long)check.Flap.Bits)),
+            ("$flapLastFailed", check.Flap.LastFailed ? 1 : 0), ("$flapping", check.Flap.Flapping ? 1 : 0),
+            ("$okHeld", check.OkHeld ? 1 : 0));
 
     private void LoadChecksFrom(SqliteConnection connection)
     {
         StateSchema.ForEachRow(connection,
-            "SELECT id, status, since, consecutive_failures, last_message, error_since, incidents FROM checks",
+            """
+            SELECT id, status, since, consecutive_failures, last_message, error_since, incidents, held_problem,
+                flap_bits, flap_last_failed, flapping, ok_held
+            FROM checks
+            """,
             row => _checks[row.GetString(0)] = new StoredCheck(row.GetString(0), StateSchema.ReadEnum<CheckStatus>(row, 1),
-                StateSchema.ReadTime(row, 2), row.GetInt32(3), row.GetString(4), StateSchema.ReadOptionalTime(row, 5), row.GetInt32(6)));
+                StateSchema.ReadTime(row, 2), row.GetInt32(3), row.GetString(4), StateSchema.ReadOptionalTime(row, 5), row.GetInt32(6),
+                row.GetInt32(7) != 0, new FlapHistory(unchecked((ulong)row.GetInt64(8)), row.GetInt32(9) != 0, row.GetInt32(10) != 0),
+                row.GetInt32(11) != 0));
     }
 }

@@ -7,7 +7,7 @@ namespace Picomon.State;
 /// and the small SQL helpers the store and the outbox share.</summary>
 internal static class StateSchema
 {
-    public const int Version = 3;
+    public const int Version = 6;
 
     /// <summary>Migrations by target version: entry <c>i</c> turns schema <c>i</c> into <c>i + 1</c>.</summary>
     private static readonly string[] Migrations =
@@ -80,6 +80,36 @@ internal static class StateSchema
             SELECT 'email', id || '#' || incidents, id, open_problem_message_id FROM checks
             WHERE status = 'Error' AND open_problem_message_id IS NOT NULL;
         ALTER TABLE checks DROP COLUMN open_problem_message_id;
+        """,
+        // Alert quality: the operator's silences (patterns as a JSON list) and acknowledgements.
+        """
+        CREATE TABLE silences (
+            id TEXT PRIMARY KEY NOT NULL,
+            patterns TEXT NOT NULL,
+            created TEXT NOT NULL,
+            ends TEXT NOT NULL,
+            comment TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE acks (
+            incident TEXT PRIMARY KEY NOT NULL,
+            check_id TEXT NOT NULL,
+            at TEXT NOT NULL,
+            comment TEXT NOT NULL
+        ) WITHOUT ROWID;
+        """,
+        // Holds: a check in error whose Problem was held (not sent) remembers it across a restart.
+        """
+        ALTER TABLE checks ADD COLUMN held_problem INTEGER NOT NULL DEFAULT 0;
+        """,
+        // Flapping: each check's flap history (the changes of its last runs as a bit field, bit 0 the newest; its last
+        // result; whether it flaps) and the OK owed by a notified incident that recovered while flapping. A check not OK
+        // was failing at its last run.
+        """
+        ALTER TABLE checks ADD COLUMN flap_bits INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE checks ADD COLUMN flap_last_failed INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE checks ADD COLUMN flapping INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE checks ADD COLUMN ok_held INTEGER NOT NULL DEFAULT 0;
+        UPDATE checks SET flap_last_failed = 1 WHERE status <> 'Ok';
         """,
     ];
 

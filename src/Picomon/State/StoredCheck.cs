@@ -6,6 +6,9 @@ namespace Picomon.State;
 /// <c>Since 2026-11-24T10:02:03+01:00</c> prints the same after a restart.</summary>
 /// <param name="ErrorSince">When the current error began; null unless <see cref="Status"/> is Error.</param>
 /// <param name="Incidents">How many incidents the check has had (the number of the open or last one).</param>
+/// <param name="HeldProblem">In error with its Problem held (a silence, a maintenance window…), not sent yet.</param>
+/// <param name="Flap">The flap history: the last runs' changes, the last result, whether the check is flapping.</param>
+/// <param name="OkHeld">Its notified incident recovered while flapping: the OK is owed.</param>
 public sealed record StoredCheck(
     string Id,
     CheckStatus Status,
@@ -13,13 +16,18 @@ public sealed record StoredCheck(
     int ConsecutiveFailures,
     string LastMessage,
     DateTimeOffset? ErrorSince,
-    int Incidents)
+    int Incidents,
+    bool HeldProblem = false,
+    FlapHistory Flap = default,
+    bool OkHeld = false)
 {
     /// <summary>The durable part of a state-table row.</summary>
     public static StoredCheck From(CheckState state) =>
-        new(state.Id, state.Status, state.Since, state.ConsecutiveFailures, state.LastMessage, state.ErrorSince, state.Incidents);
+        new(state.Id, state.Status, state.Since, state.ConsecutiveFailures, state.LastMessage, state.ErrorSince, state.Incidents, state.HeldProblem,
+            state.Flap, state.OkHeld);
 
     /// <summary>A state-table row to resume from; the last run and its duration are not stored.</summary>
     public CheckState ToCheckState() =>
-        new(Id, Status, Since, ConsecutiveFailures, LastMessage, ErrorSince, LastRun: null, LastDuration: null, Incidents);
+        new(Id, Status, Since, ConsecutiveFailures, LastMessage, ErrorSince, LastRun: null, LastDuration: null, Incidents,
+            Flap: Flap, HeldProblem: HeldProblem, OkHeld: OkHeld);
 }

@@ -3,11 +3,17 @@ using System.Text.Json.Serialization;
 namespace Picomon.Status;
 
 /// <summary>A check's state as <c>picomon status</c>, its JSON and the HTTP API show it. Declared in display
-/// order: problems first, the worst first (issue 14's <c>unreachable</c>, <c>flapping</c> and <c>held</c> go
-/// between <see cref="Error"/> and <see cref="Retrying"/>). Each state's JSON name is fixed here.</summary>
+/// order: problems first, the worst first. Each state's JSON name is fixed here.</summary>
 public enum CheckViewState
 {
     [JsonStringEnumMemberName("error")] Error,
+    /// <summary>In error, its Problem held by its parents: one is in error, or its verdict is awaited
+    /// (<see cref="CheckView.Hold"/> has <c>dependency</c>).</summary>
+    [JsonStringEnumMemberName("unreachable")] Unreachable,
+    /// <summary>Flapping, in error or not: its notifications are held until it settles (its hold includes <c>flapping</c>).</summary>
+    [JsonStringEnumMemberName("flapping")] Flapping,
+    /// <summary>In error, its Problem held by a maintenance window or a silence (<see cref="CheckView.Hold"/> says which).</summary>
+    [JsonStringEnumMemberName("held")] Held,
     [JsonStringEnumMemberName("retrying")] Retrying,
     [JsonStringEnumMemberName("ok")] Ok,
 }
@@ -22,6 +28,8 @@ public enum CheckViewState
 /// <param name="ConsecutiveFailures">Failures in a row so far.</param>
 /// <param name="LastRun">When the last run started; null when none has finished yet.</param>
 /// <param name="LastDurationSeconds">How long the last run took.</param>
+/// <param name="Hold">The holds on the check's notifications now, comma-separated (<c>maintenance, silence</c>);
+/// empty when none.</param>
 /// <param name="Node">In a cluster only (absent from the JSON otherwise): the node running the check (<c>host:port</c>),
 /// empty while its partition moves between nodes.</param>
 public sealed record CheckView(
@@ -34,11 +42,13 @@ public sealed record CheckView(
     int ConsecutiveFailures,
     DateTimeOffset? LastRun,
     double? LastDurationSeconds,
+    string Hold = "",
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Node = null);
 
 /// <summary>Every check (or those matching the patterns asked for), problems first, as of <paramref name="TakenAt"/>.</summary>
 public sealed record StatusReport(DateTimeOffset TakenAt, IReadOnlyList<CheckView> Checks)
 {
     [JsonIgnore]
-    public bool AnyInError => Checks.Any(c => c.State == CheckViewState.Error);
+    public bool AnyInError => Checks.Any(c => c.State is CheckViewState.Error or CheckViewState.Unreachable or CheckViewState.Flapping
+        or CheckViewState.Held);
 }

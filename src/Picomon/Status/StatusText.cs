@@ -7,7 +7,8 @@ namespace Picomon.Status;
 /// <summary><c>picomon status</c> for a terminal: a header, then one line per check in the report's order,
 /// columns aligned: state, id, target, (in a cluster) the node running the check, since, last message. A message is shown by its first line,
 /// with <c>[+N lines]</c> when it has more (<c>--json</c> has it whole); control characters are shown escaped
-/// (<c>\x1b</c>), so no message can drive the terminal.</summary>
+/// (<c>\x1b</c>), so no message can drive the terminal; a held or unreachable check's message is preceded by its holds
+/// (<c>[silence] Connection refused</c>).</summary>
 public static class StatusText
 {
     private static readonly string[] Header = ["STATE", "ID", "TARGET", "SINCE", "MESSAGE"];
@@ -38,7 +39,10 @@ public static class StatusText
         Printable(check.Target),
         .. cluster ? [check.Node is { Length: > 0 } node ? Printable(node) : "-"] : Array.Empty<string>(),
         check.Since is { } since ? TimeZoneInfo.ConvertTime(since, zone).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture) : "-",
-        check.LastRun is null && check.Message.Length == 0 ? "(not run yet)" : FirstLine(check.Message),
+        check.LastRun is null && check.Message.Length == 0 ? "(not run yet)"
+            : check.State is CheckViewState.Held or CheckViewState.Unreachable or CheckViewState.Flapping
+                ? $"[{check.Hold}] {FirstLine(check.Message)}"
+            : FirstLine(check.Message),
     ];
 
     /// <summary>The state's name, the one its JSON has (so it is written only there).</summary>

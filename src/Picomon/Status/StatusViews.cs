@@ -30,10 +30,16 @@ public static class StatusViews
     {
         if (row is null)
             return new CheckView(check.Id, CheckViewState.Ok, check.Type.Name, check.Target.Name, null, "", 0, null, null);
-        var state = ToView(row.Status);
+        var state = row switch
+        {
+            { HeldProblem: true } when row.Held.HasFlag(HoldReasons.Dependency) => CheckViewState.Unreachable,
+            { Flap.Flapping: true } => CheckViewState.Flapping,
+            { HeldProblem: true, Held: not HoldReasons.None } => CheckViewState.Held,
+            _ => ToView(row.Status),
+        };
         return new CheckView(check.Id, state, check.Type.Name, check.Target.Name,
-            state == CheckViewState.Error ? row.ErrorSince ?? row.Since : row.Since,
-            row.LastMessage, row.ConsecutiveFailures, row.LastRun, row.LastDuration?.TotalSeconds);
+            row.Status == CheckStatus.Error ? row.ErrorSince ?? row.Since : row.Since,
+            row.LastMessage, row.ConsecutiveFailures, row.LastRun, row.LastDuration?.TotalSeconds, Reconcile.Labels(row.Held));
     }
 
     private static CheckViewState ToView(CheckStatus status) => status switch

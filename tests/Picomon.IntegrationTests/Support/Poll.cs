@@ -13,4 +13,15 @@ public static class Poll
             await Task.Delay(25);
         }
     }
+
+    /// <summary>The same for a condition that takes a command to find out (a <c>picomon status</c>).</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, string what, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"not within {within}: {what}");
+            await Task.Delay(200);
+        }
+    }
 }

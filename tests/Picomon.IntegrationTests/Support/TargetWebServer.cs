@@ -18,6 +18,8 @@ public sealed class TargetWebServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, ConcurrentQueue<Hit>> _hits = new();
     private readonly ConcurrentDictionary<string, bool> _down = new();
+    // Paths answering the opposite of their last answer at each request, and whether the next answer is 503.
+    private readonly ConcurrentDictionary<string, bool> _toggling = new();
     private volatile bool _healthy = true;
 
     private TargetWebServer(WebApplication app) => _app = app;
@@ -59,6 +61,14 @@ public sealed class TargetWebServer : IAsyncDisposable
         else _down.TryRemove(path, out _);
     }
 
+    /// <summary>Makes <paramref name="path"/> alternate, from its next request: 503, 200, 503… (a check that changes on
+    /// every run, whatever the timing); <c>false</c> stops it, and the path answers 200 (or 503 if set down).</summary>
+    public void SetToggling(string path, bool toggling)
+    {
+        if (toggling) _toggling[path] = true;
+        else _toggling.TryRemove(path, out _);
+    }
+
     /// <summary>Polls until <paramref name="path"/> was requested at least <paramref name="count"/> times.</summary>
     public Task WaitForHitsAsync(string path, int count, TimeSpan within) =>
         Poll.UntilAsync(() => Count(path) >= count, $"{count} request(s) to {path} (got {Count(path)})", within);
@@ -70,12 +80,20 @@ public sealed class TargetWebServer : IAsyncDisposable
         {
             "/health" => _healthy ? 200 : 503,
             "/fail" => 503,
+            _ when _toggling.TryGetValue(path, out var failNext) => Toggle(path, failNext),
             _ when _down.ContainsKey(path) => 503,
             _ => 200,
         };
         _hits.GetOrAdd(path, _ => new ConcurrentQueue<Hit>()).Enqueue(new Hit(DateTime.UtcNow, status));
         context.Response.StatusCode = status;
         return context.Response.WriteAsync(status == 200 ? "ok" : "down");
+    }
+
+    // One request at a time per path (a check never runs twice at once): the flip cannot be lost.
+    private int Toggle(string path, bool failNext)
+    {
+        _toggling.TryUpdate(path, !failNext, failNext);
+        return failNext ? 503 : 200;
     }
 
     public async ValueTask DisposeAsync()

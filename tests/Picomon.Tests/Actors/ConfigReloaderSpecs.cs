@@ -60,7 +60,7 @@ public sealed class ConfigReloaderSpecs : ActorSpec, IDisposable
 
         var reconfigure = await _checks.ExpectMsgAsync<ChecksSupervisor.Reconfigure>();
         Assert.Equal("tcp4/127.0.0.1", Assert.Single(reconfigure.Checks).Id);
-        Assert.Equal(["tcp4/127.0.0.1"], (await _aggregator.ExpectMsgAsync<StateAggregator.Retain>()).Ids);
+        Assert.Equal(["tcp4/127.0.0.1"], (await _aggregator.ExpectMsgAsync<StateAggregator.Reconfigure>()).Checks.Select(c => c.Id));
         var notify = (await _notifier.ExpectMsgAsync<Notifier.Reconfigure>()).Settings.Notify;
         Assert.Equal(["other@example.org"], Assert.IsType<MailChannelSettings>(Assert.Single(notify.Channels)).To);
         Assert.Equal(["other@example.org"], (await _mailer.ExpectMsgAsync<Mailer.UpdateSettings>()).Settings.To);
@@ -89,6 +89,40 @@ public sealed class ConfigReloaderSpecs : ActorSpec, IDisposable
         Assert.Equal(_file, outcome.Source);
         Assert.Equal(2, outcome.Errors.Count);
         Assert.All(outcome.Errors, e => Assert.StartsWith($"picomon: config error: {_file}:", e));
+    }
+
+    [Theory]
+    [InlineData("""
+        picomon.checks = [ { type = tcp4, hosts = ["127.0.0.1"], port = 25, name = "tcp4/b", depends-on = ["tcp4/a"] } ]
+        """, "picomon.checks[0].depends-on: unknown check 'tcp4/a'")]
+    [InlineData("""
+        picomon.checks = [
+          { type = tcp4, hosts = ["127.0.0.1"], port = 22, name = "tcp4/a", depends-on = ["tcp4/b"] }
+          { type = tcp4, hosts = ["127.0.0.1"], port = 25, name = "tcp4/b", depends-on = ["tcp4/a"] }
+        ]
+        """, "picomon.checks[0].depends-on: dependency cycle: tcp4/a -> tcp4/b -> tcp4/a")]
+    public async Task A_reload_that_removes_a_parent_or_makes_a_cycle_is_refused_and_changes_nothing(string file, string error)
+    {
+        await File.WriteAllTextAsync(_file, """
+            picomon.checks = [
+              { type = tcp4, hosts = ["127.0.0.1"], port = 22, name = "tcp4/a" }
+              { type = tcp4, hosts = ["127.0.0.1"], port = 25, name = "tcp4/b", depends-on = ["tcp4/a"] }
+            ]
+            """);
+        _reloader.Tell(ConfigReloader.ReloadRequested.Control);
+        await _checks.ExpectMsgAsync<ChecksSupervisor.Reconfigure>();
+        _checks.Reply(new ChecksSupervisor.Reconfigured(0, 0, 2, 1));
+        Assert.NotNull((await ExpectMsgAsync<ConfigReloader.ReloadOutcome>()).Applied);
+        Assert.Equal(["tcp4/a"], (await _aggregator.ExpectMsgAsync<StateAggregator.Reconfigure>()).Dependencies.ParentsOf("tcp4/b"));
+
+        await File.WriteAllTextAsync(_file, file);
+        _reloader.Tell(ConfigReloader.ReloadRequested.Control);
+
+        var refused = await ExpectMsgAsync<ConfigReloader.ReloadOutcome>();
+        Assert.Null(refused.Applied);
+        Assert.Contains(error, Assert.Single(refused.Errors));
+        await _checks.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
+        await _aggregator.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
     }
 
     [Fact]

@@ -176,6 +176,33 @@ public sealed class NotifierSpecs(ITestOutputHelper output) : ActorSpec(output),
     }
 
     [Fact]
+    public async Task Checks_made_unreachable_join_their_parent_s_Problem_in_its_window_and_later_ones_are_one_reply_in_its_thread()
+    {
+        var notifier = await StartAsync(Settings("group-wait = 30s, group-interval = 1m"));
+        Notification Affected(params string[] children) => Problem(1) with { Kind = NotificationKind.Affected, Affected = children };
+
+        Transition(notifier, Problem(1));
+        await AdvanceAsync(TimeSpan.FromSeconds(10), notifier);
+        Transition(notifier, Affected("tcp4/a"));
+        Transition(notifier, Affected("tcp4/b"));
+        await AdvanceAsync(TimeSpan.FromSeconds(20), notifier);
+        await _senders["ops"].ExpectMsgAsync<Mailer.Deliver>();
+        var problem = Assert.Single(Mails("ops"));
+        Assert.Equal("[DOMAIN] Problem: CheckTCP4 on 192.0.2.1", problem.Subject);
+        Assert.EndsWith("Connection refused\n\nAffected:\ntcp4/a\ntcp4/b\n", problem.Body);
+        Assert.Equal(["tcp4/a", "tcp4/b"], Assert.Single(Deliveries("hook")).GetProperty("affected").EnumerateArray().Select(e => e.GetString()));
+
+        Transition(notifier, Affected("tcp4/c"));
+        Transition(notifier, Affected("tcp4/d"));
+        await AdvanceAsync(TimeSpan.FromMinutes(1), notifier);
+        await _senders["ops"].ExpectMsgAsync<Mailer.Deliver>();
+        var reply = Assert.Single(Mails("ops"));
+        Assert.Equal(("[DOMAIN] Affected: CheckTCP4 on 192.0.2.1", problem.MessageId), (reply.Subject, reply.InReplyTo));
+        Assert.EndsWith("\nAffected:\ntcp4/c\ntcp4/d\n", reply.Body);
+        Assert.Empty(_store.LoadPending());
+    }
+
+    [Fact]
     public async Task A_problem_that_recovers_before_its_digest_leaves_is_dropped_with_its_ok_and_counted()
     {
         var notifier = await StartAsync(Settings("group-by = all, group-wait = 30s"));
@@ -279,6 +306,53 @@ public sealed class NotifierSpecs(ITestOutputHelper output) : ActorSpec(output),
         Assert.Equal(("[DOMAIN] OK: CheckTCP4 on 192.0.2.11", problem.MessageId), (ok.Subject, ok.InReplyTo));
         Assert.Equal("ok", Assert.Single(Deliveries("page")).GetProperty("kind").GetString());
         Assert.Empty(_store.LoadReminders());
+    }
+
+    [Fact]
+    public async Task An_acknowledged_incident_gets_no_more_reminders_and_its_ok_still_goes_in_its_thread()
+    {
+        var notifier = await StartAsync(Settings("repeat-interval = 1h"));
+        Transition(notifier, Problem(11));
+        await _senders["page"].ExpectMsgAsync<ChannelSender.Deliver>();
+        var problem = Assert.Single(Mails("ops"));
+        Deliveries("page");
+        await AdvanceToAsync(Clock.Now + TimeSpan.FromHours(1), notifier);
+        await _senders["page"].ExpectMsgAsync<ChannelSender.Deliver>();
+        Assert.Single(Mails("ops"));
+        Deliveries("page");
+
+        _store.Holds.AddAck(new Acknowledgement($"{Check(11)}#1", Check(11), Clock.Now, "on it"));
+        await AdvanceToAsync(Clock.Now + TimeSpan.FromHours(3), notifier);
+        Assert.Equal((0, 0), (_store.MailOutbox("ops").Count, _store.DeliveryOutbox("page").Count));
+        Assert.Single(_store.LoadReminders());
+
+        Transition(notifier, Ok(11));
+        await _senders["page"].ExpectMsgAsync<ChannelSender.Deliver>();
+        var ok = Assert.Single(Mails("ops"));
+        Assert.Equal(("[DOMAIN] OK: CheckTCP4 on 192.0.2.11", problem.MessageId), (ok.Subject, ok.InReplyTo));
+        Assert.Empty(_store.LoadReminders());
+    }
+
+    [Fact]
+    public async Task A_Flapping_notification_answers_the_Problem_and_a_flapping_check_s_incident_gets_no_reminder_but_keeps_it()
+    {
+        var notifier = await StartAsync(Settings("repeat-interval = 1h"));
+        Transition(notifier, Problem(11));
+        await _senders["page"].ExpectMsgAsync<ChannelSender.Deliver>();
+        var problem = Assert.Single(Mails("ops"));
+        Deliveries("page");
+
+        var flapping = Problem(11) with { Kind = NotificationKind.Flapping, Message = "the state changed in 34% of the last 10 runs" };
+        _store.CommitTransitions([_store.FindCheck(Check(11))! with { Flap = new FlapHistory(0b111, true, true) }], []);
+        notifier.Tell(new Notifier.Queued(_store.CommitTransitions([], [flapping])));
+        await _senders["page"].ExpectMsgAsync<ChannelSender.Deliver>();
+        var mail = Assert.Single(Mails("ops"));
+        Assert.Equal(("[DOMAIN] Flapping: CheckTCP4 on 192.0.2.11", problem.MessageId), (mail.Subject, mail.InReplyTo));
+        Assert.Equal(("flapping", "flapping"), Deliveries("page").Select(d => (d.GetProperty("kind").GetString(), d.GetProperty("state").GetString())).Single());
+
+        await AdvanceToAsync(Clock.Now + TimeSpan.FromHours(3), notifier);
+        Assert.Equal((0, 0), (_store.MailOutbox("ops").Count, _store.DeliveryOutbox("page").Count));
+        Assert.Single(_store.LoadReminders());
     }
 
     [Fact]

@@ -33,6 +33,8 @@ public sealed class ClusterSerializerTests : IDisposable
         new NodeProtocol.ReloadApplied("127.0.0.1:4055", true),
         new NodeProtocol.GetDigest(),
         new NodeProtocol.Digest("127.0.0.1:4055", "abc123"),
+        new NodeProtocol.SilencesChanged(),
+        new NodeProtocol.SilencesApplied("127.0.0.1:4055"),
     ];
 
     private readonly ActorSystem _system = ActorSystem.Create("serializer", ConfigurationFactory.ParseString(ClusterSerializer.Hocon));

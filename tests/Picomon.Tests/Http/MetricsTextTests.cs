@@ -40,6 +40,9 @@ public class MetricsTextTests
         ], samples.Where(s => s.Contains("picomon_check_up{")));
         Assert.Equal([
             "gauge picomon_check_state{check='http4/down',state='error'} 1.0",
+            "gauge picomon_check_state{check='http4/down',state='unreachable'} 0.0",
+            "gauge picomon_check_state{check='http4/down',state='flapping'} 0.0",
+            "gauge picomon_check_state{check='http4/down',state='held'} 0.0",
             "gauge picomon_check_state{check='http4/down',state='retrying'} 0.0",
             "gauge picomon_check_state{check='http4/down',state='ok'} 0.0",
         ], samples.Where(s => s.Contains("check_state{check='http4/down'")));

@@ -159,6 +159,23 @@ public sealed class MailComposerTests
     }
 
     [Fact]
+    public void A_flapping_mail_answers_the_problem_with_Flapping_as_its_state_word_and_says_what_is_held()
+    {
+        var flapping = Reminder(Now, Now.AddMinutes(9)) with
+        {
+            Kind = NotificationKind.Flapping,
+            Message = "the state changed in 34% of the last 10 runs (weighted); notifications are held until it settles.",
+        };
+        var mail = _composer.Render(Settings(), flapping, ["<problem@monitor>"]);
+
+        Assert.Equal("[DOMAIN] Flapping: CheckSMTP4 on mail.example.org", mail.Subject);
+        Assert.Equal("Check smtp4/mx (CheckSMTP4 on mail.example.org):\nflapping:\n"
+            + "the state changed in 34% of the last 10 runs (weighted); notifications are held until it settles.\n", mail.Body);
+        Assert.Equal((MailKind.Flapping, "<problem@monitor>", "smtp4/mx#3"), (mail.Kind, mail.InReplyTo, mail.Incident));
+        Assert.Equal("flapping", Picomon.Actors.Mailer.KindLabel(mail.Kind));
+    }
+
+    [Fact]
     public void A_digest_lists_one_line_per_item_counts_what_recovered_before_and_answers_every_announcing_message()
     {
         var web = new Notification(NotificationKind.Problem, "http4/web#1", "http4/web", "CheckHTTP4", "web", CheckStatus.Error, Now, Now,

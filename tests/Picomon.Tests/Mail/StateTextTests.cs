@@ -48,6 +48,17 @@ public sealed class StateTextTests
     }
 
     [Fact]
+    public void A_held_check_has_its_holds_after_its_since_line_and_the_other_blocks_are_unchanged()
+    {
+        var held = new CheckInError("ping4/db", "db", new DateTimeOffset(2026, 11, 24, 9, 0, 0, TimeSpan.Zero), "timeout",
+            "maintenance, silence");
+        Assert.Equal(
+            Line + "\ndb: ping4/db\nSince 2026-11-24T09:00:00+00:00\nHeld (maintenance, silence)\n\ttimeout\n" +
+            Line + "\nwww.example.org: http4/web\nSince 2026-11-24T10:02:03+01:00\n\tHTTP 503 Service Unavailable (expected 2xx/3xx)\n" + Line + "\n",
+            StateText.ErrorBlock([held, Errors[0]]));
+    }
+
+    [Fact]
     public void Dump_with_nothing_in_error_keeps_the_closing_separator()
     {
         var expected =

@@ -79,6 +79,20 @@ public sealed class AlertmanagerPayloadTests
     }
 
     [Fact]
+    public void A_flapping_incident_still_fires_with_the_same_alert_and_says_so_in_its_annotations()
+    {
+        var problem = Assert.Single(Read(Announcement.Single(Problem(), ByCheck)).Alerts);
+        var message = Read(Announcement.Single(Flapping(), ByCheck));
+
+        var alert = Assert.Single(message.Alerts);
+        Assert.Equal(("firing", "firing", AlertmanagerPayload.NoEnd), (message.Status, alert.Status, alert.EndsAt));
+        Assert.Equal(problem.Fingerprint, alert.Fingerprint);
+        Assert.Equal(problem.Labels, alert.Labels);
+        Assert.Equal("Flapping: CheckHTTP4 on web", alert.Annotations["summary"]);
+        Assert.StartsWith("the state changed in 34%", alert.Annotations["description"]);
+    }
+
+    [Fact]
     public void A_digest_is_one_payload_firing_while_any_alert_fires_with_the_labels_all_share()
     {
         var message = Read(new Announcement([Problem("http4/a", 1), Ok("http4/b", 2), Reminder("http4/a", 1)], 0, ByAll));

@@ -35,6 +35,16 @@ public sealed class PicomonJsonTests
     }
 
     [Fact]
+    public void A_flapping_notification_says_flapping_as_kind_and_state_whatever_the_last_run()
+    {
+        var flapping = Parse(PicomonJson.Render(Announcement.Single(Flapping(), ByCheck), "<m4@monitor>"));
+
+        Assert.Equal(("flapping", "flapping", "http4/web#3"),
+            (flapping.GetProperty("kind").GetString(), flapping.GetProperty("state").GetString(), flapping.GetProperty("incident").GetString()));
+        Assert.StartsWith("the state changed in 34%", flapping.GetProperty("message").GetString());
+    }
+
+    [Fact]
     public void A_digest_leaves_the_single_fields_null_and_lists_its_items_with_theirs()
     {
         var digest = new Announcement([Problem("http4/a", 1), Ok("http4/b", 2)], 3, ByAll);

@@ -21,4 +21,9 @@ internal static class RenderFixtures
 
     public static Notification Reminder(string check = "http4/web", int incident = 3) =>
         Problem(check, incident) with { Kind = NotificationKind.Reminder, At = At };
+
+    /// <summary>The Flapping notification of an incident whose check last succeeded.</summary>
+    public static Notification Flapping(string check = "http4/web", int incident = 3) =>
+        Problem(check, incident, "the state changed in 34% of the last 10 runs (weighted); notifications are held until it settles.")
+            with { Kind = NotificationKind.Flapping, State = CheckStatus.Ok, At = At };
 }

@@ -17,6 +17,12 @@ public sealed class TemplateBodyTests
     }
 
     [Fact]
+    public void A_flapping_notification_s_state_is_Flapping()
+    {
+        Assert.Equal("Flapping http4/web#3", TemplateBody.Render("{state} {incident}", Announcement.Single(Flapping(), ByCheck), json: false));
+    }
+
+    [Fact]
     public void A_json_body_gets_its_values_escaped_so_it_stays_json()
     {
         var body = TemplateBody.Render("""{"text": "{state}: {check} on {dest}: {message}"}""", Announcement.Single(Problem(), ByCheck), json: true);

@@ -186,6 +186,10 @@ public sealed class NotificationStoreTests : IDisposable
             store.SaveCheck(StateDir.Check("http4/a", CheckStatus.Error) with { Incidents = 3 });
         }
         Execute("""
+            ALTER TABLE checks DROP COLUMN flap_bits; ALTER TABLE checks DROP COLUMN flap_last_failed;
+            ALTER TABLE checks DROP COLUMN flapping; ALTER TABLE checks DROP COLUMN ok_held;
+            ALTER TABLE checks DROP COLUMN held_problem;
+            DROP TABLE silences; DROP TABLE acks;
             DROP TABLE deliveries; DROP TABLE pending; DROP TABLE threads; DROP TABLE reminders; DROP INDEX outbox_by_channel;
             ALTER TABLE outbox DROP COLUMN channel; ALTER TABLE outbox DROP COLUMN refs;
             ALTER TABLE checks ADD COLUMN open_problem_message_id TEXT;

@@ -33,6 +33,6 @@ public sealed class PostgresDatabaseTests : IAsyncLifetime
 
         var error = Assert.Throws<StateStoreException>(() => PostgresDatabase.Open(_db.ConnectionString));
 
-        Assert.EndsWith(": written by a newer Picomon (schema version 99, this one knows 2)", error.Message);
+        Assert.EndsWith(": written by a newer Picomon (schema version 99, this one knows 4)", error.Message);
     }
 }

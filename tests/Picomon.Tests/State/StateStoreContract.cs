@@ -22,9 +22,10 @@ public abstract class StateStoreContract
         var failing = new StoredCheck("http4/wéb ☃", CheckStatus.Error,
             new DateTimeOffset(2026, 11, 24, 10, 2, 3, 456, TimeSpan.FromHours(1)).AddTicks(7), 4,
             "HTTP 503 Service Unavailable (expected 2xx/3xx)\nsecond line\tтретья строка 🚨",
-            new DateTimeOffset(2026, 11, 24, 9, 58, 0, TimeSpan.FromHours(-5.5)), 7);
+            new DateTimeOffset(2026, 11, 24, 9, 58, 0, TimeSpan.FromHours(-5.5)), 7, Flap: new FlapHistory(0x8000_0000_0000_0005, true, true));
         var retrying = new StoredCheck("dns/ns1", CheckStatus.Retrying,
-            new DateTimeOffset(2026, 3, 29, 1, 59, 59, TimeSpan.FromHours(2)), 1, "timeout", null, 2);
+            new DateTimeOffset(2026, 3, 29, 1, 59, 59, TimeSpan.FromHours(2)), 1, "timeout", null, 2,
+            Flap: new FlapHistory(0b10, true, false), OkHeld: true);
         using (var store = Open())
         {
             store.SaveCheck(failing);
@@ -37,6 +38,32 @@ public abstract class StateStoreContract
         Assert.Equal([retrying, failing], checks);
         Assert.Equal("2026-11-24T10:02:03.4560007+01:00", checks[1].Since.ToString("o"));
         Assert.Equal(TimeSpan.FromHours(-5.5), checks[1].ErrorSince!.Value.Offset);
+        Assert.Empty(Errors);
+    }
+
+    [Fact]
+    public void Silences_acks_and_a_held_problem_survive_a_reopen_and_removed_ones_stay_removed()
+    {
+        var t0 = new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.FromHours(1));
+        var held = new StoredCheck("http4/web", CheckStatus.Error, t0, 1, "down", t0, 3, HeldProblem: true);
+        using (var store = Open())
+        {
+            store.SaveCheck(held);
+            store.Holds.AddSilence(new Silence("aaaa0001", ["http4/*", "*/web"], t0, t0.AddHours(1), "rack move"));
+            store.Holds.AddSilence(new Silence("aaaa0002", ["db/*"], t0, t0.AddHours(2), ""));
+            store.Holds.AddAck(new Acknowledgement("http4/web#3", "http4/web", t0, "on it"));
+            store.Holds.AddAck(new Acknowledgement("tcp4/db#1", "tcp4/db", t0, ""));
+            Assert.True(store.Holds.RemoveSilence("aaaa0002"));
+            Assert.False(store.Holds.RemoveSilence("aaaa0002"));
+            store.Holds.RemoveAck("tcp4/db#1");
+        }
+
+        using var reopened = Open();
+        Assert.Equal(held, Assert.Single(reopened.LoadChecks()));
+        var silence = Assert.Single(reopened.Holds.LoadSilences());
+        Assert.Equal(("aaaa0001", t0.AddHours(1), "rack move"), (silence.Id, silence.Ends, silence.Comment));
+        Assert.Equal(["http4/*", "*/web"], silence.Patterns);
+        Assert.Equal(new Acknowledgement("http4/web#3", "http4/web", t0, "on it"), Assert.Single(reopened.Holds.LoadAcks()));
         Assert.Empty(Errors);
     }
 

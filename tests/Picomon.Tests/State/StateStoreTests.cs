@@ -16,7 +16,7 @@ public sealed class StateStoreTests : IDisposable
         var failing = new StoredCheck("http4/wéb ☃", CheckStatus.Error,
             new DateTimeOffset(2026, 11, 24, 10, 2, 3, 456, TimeSpan.FromHours(1)).AddTicks(7), 4,
             "HTTP 503 Service Unavailable (expected 2xx/3xx)\nsecond line\tтретья строка 🚨",
-            new DateTimeOffset(2026, 11, 24, 9, 58, 0, TimeSpan.FromHours(-5.5)), 7);
+            new DateTimeOffset(2026, 11, 24, 9, 58, 0, TimeSpan.FromHours(-5.5)), 7, HeldProblem: true);
         var ok = new StoredCheck("ping4/gw", CheckStatus.Ok, new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero), 0, "", null, 0);
         var retrying = new StoredCheck("dns/ns1", CheckStatus.Retrying,
             new DateTimeOffset(2026, 3, 29, 1, 59, 59, TimeSpan.FromHours(2)), 1, "timeout", null, 2);
@@ -181,6 +181,38 @@ public sealed class StateStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_version_4_database_gets_no_held_problem()
+    {
+        using (var store = _dir.Open()) store.SaveCheck(StateDir.Check("http4/a", CheckStatus.Error) with { Incidents = 2 });
+        Execute($"{DropFlapColumns} ALTER TABLE checks DROP COLUMN held_problem; PRAGMA user_version = 4");
+
+        using var reopened = _dir.Open();
+
+        Assert.Equal((CheckStatus.Error, 2, false), reopened.LoadChecks().Select(c => (c.Status, c.Incidents, c.HeldProblem)).Single());
+    }
+
+    private const string DropFlapColumns = """
+        ALTER TABLE checks DROP COLUMN flap_bits; ALTER TABLE checks DROP COLUMN flap_last_failed;
+        ALTER TABLE checks DROP COLUMN flapping; ALTER TABLE checks DROP COLUMN ok_held;
+        """;
+
+    [Fact]
+    public void A_version_5_database_gets_a_steady_flap_history_whose_last_result_is_the_check_s_status()
+    {
+        using (var store = _dir.Open())
+        {
+            store.SaveCheck(StateDir.Check("http4/a", CheckStatus.Error));
+            store.SaveCheck(StateDir.Check("http4/b", CheckStatus.Ok));
+        }
+        Execute($"{DropFlapColumns} PRAGMA user_version = 5");
+
+        using var reopened = _dir.Open();
+
+        Assert.Equal([(new FlapHistory(0, true, false), false), (new FlapHistory(0, false, false), false)],
+            reopened.LoadChecks().Select(c => (c.Flap, c.OkHeld)));
+    }
+
+    [Fact]
     public void A_database_from_a_newer_picomon_is_refused()
     {
         _dir.Open().Dispose();
@@ -188,7 +220,7 @@ public sealed class StateStoreTests : IDisposable
 
         var error = Assert.Throws<StateStoreException>(() => _dir.Open());
 
-        Assert.Equal($"cannot open state database {_dir.DatabasePath}: written by a newer Picomon (schema version 99, this one knows 3)",
+        Assert.Equal($"cannot open state database {_dir.DatabasePath}: written by a newer Picomon (schema version 99, this one knows 6)",
             error.Message);
     }
 

@@ -8,7 +8,7 @@ namespace Picomon.State.Postgres;
 /// Timestamps are ISO-8601 text with their offset, as in SQLite, so a time reads back exactly as written.</summary>
 internal static class PostgresSchema
 {
-    public const int Version = 2;
+    public const int Version = 4;
 
     /// <summary>Any number, the same on every node: the key of the advisory lock held while migrating.</summary>
     private const long MigrationLock = 0x7069636f6d6f6e;
@@ -86,6 +86,33 @@ internal static class PostgresSchema
             SELECT 'email', id || '#' || incidents, id, open_problem_message_id FROM checks
             WHERE status = 'Error' AND open_problem_message_id IS NOT NULL;
         ALTER TABLE checks DROP COLUMN open_problem_message_id;
+        """,
+        // Alert quality, as in SQLite's schemas 4 and 5: the operator's silences (patterns as a JSON list) and
+        // acknowledgements, shared by every node; a check in error whose Problem was held remembers it.
+        """
+        CREATE TABLE silences (
+            id text PRIMARY KEY,
+            patterns text NOT NULL,
+            created text NOT NULL,
+            ends text NOT NULL,
+            comment text NOT NULL
+        );
+        CREATE TABLE acks (
+            incident text PRIMARY KEY,
+            check_id text NOT NULL,
+            at text NOT NULL,
+            comment text NOT NULL
+        );
+        ALTER TABLE checks ADD COLUMN held_problem boolean NOT NULL DEFAULT false;
+        """,
+        // Flapping: each check's flap history and the OK owed by a notified incident that recovered while flapping, as in
+        // the SQLite schema 6.
+        """
+        ALTER TABLE checks ADD COLUMN flap_bits bigint NOT NULL DEFAULT 0;
+        ALTER TABLE checks ADD COLUMN flap_last_failed boolean NOT NULL DEFAULT false;
+        ALTER TABLE checks ADD COLUMN flapping boolean NOT NULL DEFAULT false;
+        ALTER TABLE checks ADD COLUMN ok_held boolean NOT NULL DEFAULT false;
+        UPDATE checks SET flap_last_failed = true WHERE status <> 'Ok';
         """,
     ];
 

@@ -19,7 +19,7 @@ namespace Picomon.State.Postgres;
 /// memory and written (fenced) with the next write at least <see cref="RetryDelay"/> later, or by <see cref="Retry"/>.
 /// The notifier's store reads the database; a commit of the notifier that cannot be written is treated as a lost
 /// fence (<c>onFenced</c>): the notifier restarts from what the database holds, so nothing it did is half-kept.</para></summary>
-public sealed class PostgresStateStore : IStateStore
+public sealed class PostgresStateStore : IStateStore, IPostgresAccess
 {
     public static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
 
@@ -42,6 +42,7 @@ public sealed class PostgresStateStore : IStateStore
     {
         (_db, Fence, _onError, _onInfo, _onFenced, _clock) = (db, fence, onError, onInfo, onFenced, clock);
         Outbox = MailOutboxOf(NotifySettings.ImplicitChannel);
+        Holds = new PostgresHoldStore(this);
     }
 
     public Fence Fence { get; }
@@ -54,6 +55,9 @@ public sealed class PostgresStateStore : IStateStore
     IOutbox IStateStore.Outbox => Outbox;
 
     internal Lock Gate { get; } = new();
+
+    /// <summary>The cluster's silences and acknowledgements, read from the database, written under this store's fence.</summary>
+    public IHoldStore Holds { get; }
 
     public IOutbox MailOutbox(string channel)
     {
@@ -240,6 +244,11 @@ public sealed class PostgresStateStore : IStateStore
             if (fenced) _onFenced();
         }
     }
+
+    T IPostgresAccess.Write<T>(Func<bool>? pending, Func<NpgsqlConnection, NpgsqlTransaction, T> change, T unavailable) =>
+        Write(pending, change, unavailable);
+
+    T IPostgresAccess.Read<T>(Func<NpgsqlConnection, T> read, T unavailable, bool claim) => Read(read, unavailable, claim);
 
     private bool HoldsEpoch(NpgsqlConnection connection) =>
         PostgresSchema.Scalar(connection, null, "SELECT epoch FROM partitions WHERE partition = @p", ("p", Fence.Partition)) is long epoch
