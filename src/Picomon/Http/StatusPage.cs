@@ -104,7 +104,9 @@ public static class StatusPage
         .state { display: inline-block; min-width: 5.5em; padding: .1rem .4rem; border-radius: .3rem; font-weight: bold; text-transform: uppercase; font-size: .85em; }
         tr.error .state { background: #b3261e; color: #fff; }
         tr.retrying .state { background: #f2c94c; color: #1a1a1a; }
+        tr.unreachable .state { background: #7b4fa0; color: #fff; }
         tr.flapping .state { background: #e67e22; color: #1a1a1a; }
+        tr.held .state { background: #5f6b7a; color: #fff; }
         tr.ok .state { background: #1e7b34; color: #fff; }
         tr.error { background: #fdecea; }
         @media (max-width: 40em) {
