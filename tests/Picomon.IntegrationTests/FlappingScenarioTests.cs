@@ -42,16 +42,9 @@ public class FlappingScenarioTests
 
     private static Task MoreRunsAsync(TargetWebServer web, int runs) => web.WaitForHitsAsync("/a", web.Count("/a") + runs, Deadline);
 
-    private static async Task StatusUntilAsync(Workspace dir, string pattern)
-    {
-        var until = DateTime.UtcNow + Deadline;
-        while (!Regex.IsMatch((await PicomonBinary.RunAsync(dir.Directory, Deadline, ["status", "-c", "daemon.conf"])).Stdout, pattern,
-                   RegexOptions.Multiline))
-        {
-            if (DateTime.UtcNow > until) throw new TimeoutException($"status never showed {pattern}");
-            await Task.Delay(200);
-        }
-    }
+    private static Task StatusUntilAsync(Workspace dir, string pattern) =>
+        Poll.UntilAsync(async () => Regex.IsMatch((await PicomonBinary.RunAsync(dir.Directory, Deadline, ["status", "-c", "daemon.conf"])).Stdout,
+            pattern, RegexOptions.Multiline), $"status showing {pattern}", Deadline);
 
     /// <summary>The Flapping mail and the OK answer the Problem, in its thread.</summary>
     private static void AssertThreaded(SmtpServer smtp)

@@ -43,15 +43,9 @@ public class HoldScenarioTests
     private static Task<(int ExitCode, string Stdout, string Stderr)> PicomonAsync(Workspace dir, params string[] args) =>
         PicomonBinary.RunAsync(dir.Directory, Deadline, [.. args, "-c", "daemon.conf"]);
 
-    private static async Task StatusUntilAsync(Workspace dir, string pattern)
-    {
-        var until = DateTime.UtcNow + Deadline;
-        while (!Regex.IsMatch((await PicomonAsync(dir, "status")).Stdout, pattern, RegexOptions.Multiline))
-        {
-            if (DateTime.UtcNow > until) throw new TimeoutException($"status never showed {pattern}");
-            await Task.Delay(200);
-        }
-    }
+    private static Task StatusUntilAsync(Workspace dir, string pattern) =>
+        Poll.UntilAsync(async () => Regex.IsMatch((await PicomonAsync(dir, "status")).Stdout, pattern, RegexOptions.Multiline),
+            $"status showing {pattern}", Deadline);
 
     private static string Subject(string kind, string host) => $"[DOMAIN] {kind}: CheckHTTP4 on {host}";
 
