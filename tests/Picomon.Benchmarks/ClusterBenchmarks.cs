@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Json;
 using Npgsql;
 using Picomon.TestSupport;
 
@@ -12,7 +14,8 @@ namespace Picomon.Benchmarks;
 /// tests start it). Failover: HTTP checks every second, one path each on a target that records when each path is
 /// asked for; a node (the notifier's among them) is killed with <c>kill -9</c>, and the failover time is from the kill
 /// to the first request, by another node, of the last of the checks the dead node ran (its partitions read from
-/// PostgreSQL just before the kill); the node is then restarted, as systemd would, before the next kill. Scale:
+/// PostgreSQL just before the kill); the node is then restarted, as systemd would, and the next kill waits until every
+/// node runs checks again. Scale:
 /// 100,000 TCP checks every 60 s over the three nodes, once every check has run: each node's checks, CPU and RSS, and
 /// the minutes in which a node reported runs that started more than a second late or were skipped (its once-a-minute
 /// load report).</summary>
@@ -27,7 +30,7 @@ public sealed class ClusterBenchmarks(string picomon, string dir, Results result
         await ScaleAsync(tcp);
     }
 
-    private async Task FailoverAsync()
+    public async Task FailoverAsync()
     {
         var kills = quick ? 3 : 10;
         const int checks = 60;
@@ -39,7 +42,10 @@ public sealed class ClusterBenchmarks(string picomon, string dir, Results result
         var notifierKills = 0;
         for (var kill = 0; kill < kills; kill++)
         {
-            await Task.Delay(TimeSpan.FromSeconds(5)); // partitions placed after the previous restart settle
+            // The node restarted after the previous kill runs its share again: a kill of a node that runs nothing
+            // would measure nothing.
+            await Until(async () => (await Task.WhenAll(Enumerable.Range(0, Nodes).Select(cluster.ChecksOfAsync))).All(c => c.Count > 0),
+                "every node running checks", Deadline);
             // Every other kill, the notifier's node; else another.
             var notifier = await cluster.NotifierNodeAsync();
             var victim = kill % 2 == 0 ? notifier : (notifier + 1) % Nodes;
@@ -50,11 +56,17 @@ public sealed class ClusterBenchmarks(string picomon, string dir, Results result
             var paths = moved.Select(id => "/" + id).ToList();
             await Until(() => paths.All(p => target.FirstAfter(p, killedAt) is not null), $"the {paths.Count} moved checks asked for");
             times.Add(paths.Select(p => (target.FirstAfter(p, killedAt)!.Value - killedAt).TotalSeconds).DefaultIfEmpty(0).Max());
+            // A slow failover shows, on stderr, what the surviving nodes logged meanwhile.
+            if (times[^1] > 15)
+                foreach (var node in Enumerable.Range(0, Nodes).Where(n => n != victim))
+                    foreach (var line in cluster.LinesSince(node, killedAt))
+                        Console.Error.WriteLine($"cluster benchmark: kill {kill + 1} ({times[^1]:0.0} s), node {node}: {line}");
             await cluster.StartAsync(victim);
         }
         results.Add(new Row("Cluster: failover after kill -9 (3 nodes)", $"median {Results.Median(times):0.0} s, max {times.Max():0.0} s",
             "<= 15 s", times.Max() <= 15,
-            $"{kills} kills ({notifierKills} of the notifier's node), {checks} checks every 1 s; to the last moved check's first request"));
+            $"{kills} kills ({notifierKills} of the notifier's node), {checks} checks every 1 s; to the last moved check's first request; "
+            + $"each kill: {string.Join(", ", times.Select(t => t.ToString("0.0", CultureInfo.InvariantCulture)))} s"));
     }
 
     private async Task ScaleAsync(Listener tcp)
@@ -79,6 +91,24 @@ public sealed class ClusterBenchmarks(string picomon, string dir, Results result
                       + (overloaded.Count == 0 ? "" : "; " + string.Join(" | ", overloaded.Select(l => l[(l.IndexOf("Overloaded", StringComparison.Ordinal))..])))));
         results.Add(new Row($"Cluster: {count:N0} checks, per node", string.Join("; ", Enumerable.Range(0, Nodes).Select(i =>
             $"{perNode[i].Count:N0} checks, {measured[i].CpuPercent:0}% CPU, {measured[i].RssMb:0} MB")), "", null, "CPU in % of one core, peak RSS"));
+        await OperateAsync(cluster, count);
+    }
+
+    /// <summary>Operating the cluster at that size: <c>picomon status --json</c> and <c>/metrics</c>, each asked of one node,
+    /// which asks every node.</summary>
+    private async Task OperateAsync(Cluster cluster, int count)
+    {
+        var watch = Stopwatch.StartNew();
+        var (code, json, stderr) = await cluster.RunAsync(0, "status", "--json");
+        var status = watch.Elapsed;
+        var listed = code == 0 ? JsonDocument.Parse(json).RootElement.GetProperty("checks").GetArrayLength() : 0;
+        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{cluster.HttpPort(0)}"), Timeout = TimeSpan.FromMinutes(2) };
+        var (scrapes, bytes) = await HttpBenchmarks.TimeAsync(client, "/metrics", quick ? 2 : 5);
+        results.Add(new Row($"Cluster: {count:N0} checks, status and /metrics",
+            $"status {status.TotalSeconds:0.0} s; /metrics median {Results.Median(scrapes) / 1000:0.0} s, max {scrapes.Max() / 1000:0.0} s",
+            $"status lists all {count:N0}", listed == count,
+            (code == 0 ? $"status --json listed {listed:N0} checks" : $"status exited {code}: {stderr.Trim()}")
+            + $"; {scrapes.Count} scrapes of {bytes / 1048576.0:0.0} MB; each asked of one node, which asks every node"));
     }
 
     private static Task Until(Func<bool> condition, string what) => Until(() => Task.FromResult(condition()), what, Deadline);
@@ -99,6 +129,7 @@ public sealed class ClusterBenchmarks(string picomon, string dir, Results result
     {
         private readonly string _picomon, _home, _database;
         private readonly int[] _ports;
+        private readonly int[] _httpPorts = Enumerable.Range(0, Nodes).Select(_ => DnsmasqServer.FreePort()).ToArray();
         private readonly Process?[] _nodes = new Process?[Nodes];
         private readonly ConcurrentQueue<(DateTime At, string Line)>[] _lines = Enumerable.Range(0, Nodes).Select(_ => new ConcurrentQueue<(DateTime, string)>()).ToArray();
 
@@ -119,6 +150,7 @@ public sealed class ClusterBenchmarks(string picomon, string dir, Results result
                   checks = [
                 {{string.Join("\n", checks)}}
                   ]
+                  http.listen = ${?PICOMON_HTTP_LISTEN}
                   cluster {
                     enabled = true
                     listen = ${?PICOMON_CLUSTER_LISTEN}
@@ -134,18 +166,28 @@ public sealed class ClusterBenchmarks(string picomon, string dir, Results result
 
         public int Pid(int i) => _nodes[i]!.Id;
 
+        /// <summary>Node <paramref name="i"/>'s <c>http.listen</c> port.</summary>
+        public int HttpPort(int i) => _httpPorts[i];
+
+        /// <summary>Runs a picomon command against node <paramref name="i"/> (in its directory, so its control socket).</summary>
+        public Task<(int Code, string Out, string Err)> RunAsync(int i, params string[] args) =>
+            PicomonBinary.RunAsync(_picomon, [.. args, "-c", Path.Combine(_home, "cluster.conf")], TimeSpan.FromMinutes(5), NodeHome(i));
+
+        private string NodeHome(int i) => Directory.CreateDirectory(Path.Combine(_home, $"node{i}")).FullName;
+
         /// <summary>What node <paramref name="i"/> wrote on stderr since <paramref name="from"/>.</summary>
         public IEnumerable<string> LinesSince(int i, DateTime from) => _lines[i].Where(l => l.At >= from).Select(l => l.Line);
 
         /// <summary>Starts node <paramref name="i"/> and returns once it is up in the cluster.</summary>
         public async Task StartAsync(int i)
         {
-            var home = Directory.CreateDirectory(Path.Combine(_home, $"node{i}")).FullName;
+            var home = NodeHome(i);
             var info = new ProcessStartInfo(_picomon, ["-c", Path.Combine(_home, "cluster.conf")])
             {
                 WorkingDirectory = home, RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false,
             };
             info.Environment["PICOMON_CLUSTER_LISTEN"] = $"127.0.0.1:{_ports[i]}";
+            info.Environment["PICOMON_HTTP_LISTEN"] = $"127.0.0.1:{HttpPort(i)}";
             var node = Process.Start(info)!;
             var up = new TaskCompletionSource();
             node.ErrorDataReceived += (_, e) =>

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 
 namespace Picomon.Benchmarks;
 
@@ -19,7 +18,7 @@ public sealed class HttpBenchmarks(string picomon, string dir, Results results, 
     public async Task RunAsync(Listener tcp)
     {
         var without = await WithoutHttpAsync(tcp);
-        var port = FreePort();
+        var port = Net.FreePort();
         using var daemon = await StartAsync(tcp, $"http.listen = \"127.0.0.1:{port}\"", "http");
         try
         {
@@ -75,7 +74,9 @@ public sealed class HttpBenchmarks(string picomon, string dir, Results results, 
         await daemon.WaitForExitAsync();
     }
 
-    private static async Task<(List<double> Ms, long Bytes)> TimeAsync(HttpClient client, string path, int times)
+    /// <summary>GETs <paramref name="path"/> <paramref name="times"/> times, one after another: each time in ms, and the
+    /// size of the last answer.</summary>
+    internal static async Task<(List<double> Ms, long Bytes)> TimeAsync(HttpClient client, string path, int times)
     {
         var ms = new List<double>();
         long bytes = 0;
@@ -88,12 +89,5 @@ public sealed class HttpBenchmarks(string picomon, string dir, Results results, 
             ms.Add(watch.Elapsed.TotalMilliseconds);
         }
         return (ms, bytes);
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }

@@ -26,9 +26,10 @@ public static class PicomonBinary
     }
 
     /// <summary>Runs a program to its end (killed at <paramref name="limit"/>): exit code, stdout, stderr.</summary>
-    public static async Task<(int Code, string Out, string Err)> RunAsync(string program, IEnumerable<string> args, TimeSpan limit)
+    public static async Task<(int Code, string Out, string Err)> RunAsync(string program, IEnumerable<string> args, TimeSpan limit,
+        string? workingDirectory = null)
     {
-        using var process = Start(program, args);
+        using var process = Start(program, args, workingDirectory: workingDirectory);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(limit);
@@ -44,10 +45,11 @@ public static class PicomonBinary
         return (process.ExitCode, await stdout, await stderr);
     }
 
-    public static Process Start(string program, IEnumerable<string> args, bool redirectInput = false)
+    public static Process Start(string program, IEnumerable<string> args, bool redirectInput = false, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo(program)
         {
+            WorkingDirectory = workingDirectory ?? "",
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = redirectInput,

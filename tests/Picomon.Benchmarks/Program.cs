@@ -11,13 +11,13 @@ if (args is ["idle-part", var level, var partDir])
     return await IdleParts.ChildAsync(level, partDir);
 
 // --only SECTION runs one of: startup, one, alert, notify, hostile, idle, idle-parts, cpu, daemon, daemon-100k, http,
-// cluster (to re-measure a figure alone; daemon-100k is the two 100,000-check rows of daemon; cpu is the CPU per probe
+// cluster, cluster-failover (to re-measure a figure alone; daemon-100k is the two 100,000-check rows of daemon; cpu is the CPU per probe
 // beside Monit; http is the HTTP front end at 100,000 checks; cluster is the failover time and 100,000 checks over
-// three nodes, with a throw-away PostgreSQL).
+// three nodes, with a throw-away PostgreSQL; cluster-failover is its failover row alone).
 var quick = args.Contains("--quick");
 var onlyAt = Array.IndexOf(args, "--only");
 var only = onlyAt >= 0 && onlyAt + 1 < args.Length ? args[onlyAt + 1] : null;
-string[] sections = ["startup", "one", "alert", "notify", "hostile", "idle", "idle-parts", "cpu", "daemon", "daemon-100k", "http", "cluster"];
+string[] sections = ["startup", "one", "alert", "notify", "hostile", "idle", "idle-parts", "cpu", "daemon", "daemon-100k", "http", "cluster", "cluster-failover"];
 if (args.Length != (quick ? 1 : 0) + (only is null ? 0 : 2) || (only is not null && !sections.Contains(only)))
 {
     Console.Error.WriteLine($"usage: Picomon.Benchmarks [--quick] [--only {string.Join('|', sections)}]");
@@ -53,6 +53,7 @@ try
 
     if (Runs("http")) await new HttpBenchmarks(picomon, dir, results, quick).RunAsync(tcp);
     if (Runs("cluster")) await new ClusterBenchmarks(picomon, dir, results, quick).RunAsync(tcp);
+    else if (only == "cluster-failover") await new ClusterBenchmarks(picomon, dir, results, quick).FailoverAsync();
     // A second nginx that logs every request, for the figures taken at the target; the first one stays
     // without a log, as the figures above were always measured.
     if (Runs("cpu") || Runs("daemon") || only == "daemon-100k")

@@ -204,10 +204,14 @@ public static class Daemon
     internal static TimeSpan LongestRun(PicomonSettings settings) =>
         settings.Checks.Select(c => c.Timeout).DefaultIfEmpty(TimeSpan.Zero).Max();
 
+    /// <summary>Whole seconds for the checks to stop gracefully: the longest run, and 6 s to write and hand over.</summary>
+    internal static int StopSeconds(PicomonSettings settings) =>
+        (int)Math.Ceiling((LongestRun(settings) + TimeSpan.FromSeconds(6)).TotalSeconds);
+
     /// <summary>Picomon's Akka defaults; an <c>akka { }</c> block in the user's file overrides them.</summary>
     private static Config BaseHocon(PicomonSettings settings)
     {
-        var stopPhase = (int)Math.Ceiling((LongestRun(settings) + TimeSpan.FromSeconds(6)).TotalSeconds);
+        var stopPhase = StopSeconds(settings);
         var mailPhase = (int)Math.Ceiling((FlushTime + TimeSpan.FromSeconds(3)).TotalSeconds);
         return ConfigurationFactory.ParseString($"""
             akka.stdout-loglevel = WARNING
