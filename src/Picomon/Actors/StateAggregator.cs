@@ -234,7 +234,7 @@ public sealed partial class StateAggregator : ReceiveActor, IWithTimers
         LogFlapping(before, row);
         _table[row.Id] = row;
         if (_notifier is not null) _unsent.AddRange(notifications);
-        if (!known || Durable(before) != Durable(row) || notifications.Count > 0) Save(row);
+        if (!known || !StoredCheck.SameDurable(before, row) || notifications.Count > 0) Save(row);
         AfterTransition(row.Id, transition, verdict, runNow);
     }
 
@@ -305,12 +305,14 @@ public sealed partial class StateAggregator : ReceiveActor, IWithTimers
                 check.ErrorInterval);
         LogFlapping(before, row);
         // A Problem sent late lists the checks unreachable behind it now.
-        sent = [.. sent.Select(n => n.Kind == NotificationKind.Problem ? n with { Affected = UnreachableChildrenOf(run.Id) } : n)];
+        if (sent.Count > 0)
+            sent = [.. sent.Select(n => n.Kind == NotificationKind.Problem ? n with { Affected = UnreachableChildrenOf(run.Id) } : n)];
         foreach (var notification in sent) Released(notification);
         if (_notifier is not null) _unsent.AddRange(sent);
         _table[row.Id] = row;
-        // A run that leaves an OK check OK, with no change in its flap window, costs no write.
-        if (!known || Durable(before) != Durable(row) || sent.Count > 0) Save(row);
+        // A run that leaves an OK check OK, with no change in its flap window, costs no write: the last run and the holds
+        // in force are not stored (the holds are recomputed at start).
+        if (!known || !StoredCheck.SameDurable(before, row) || sent.Count > 0) Save(row);
         if (_dependencies.AwaitsVerdictOf(run.Id)) OnParentRan(run.Id, run.StartedAt);
 
         if (run.Success)
@@ -337,11 +339,6 @@ public sealed partial class StateAggregator : ReceiveActor, IWithTimers
                 break;
         }
     }
-
-    // The holds in force are kept in memory only (recomputed at start): a change of them alone costs no write. The flap
-    // history is stored: it changes only with a change of result and while one is in its window.
-    private static CheckState Durable(CheckState row) =>
-        row with { LastRun = null, LastDuration = null, Held = HoldReasons.None, ConfirmAfter = null };
 
     private StateSnapshot TakeSnapshot() =>
         new(Now, _table.Values.OrderBy(r => r.Id, StringComparer.Ordinal).ToList());

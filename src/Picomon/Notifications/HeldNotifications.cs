@@ -58,18 +58,20 @@ public static class HeldNotifications
     {
         var holds = On(row.Flap, calendar);
         if (holds != row.Held) row = Holds(row, holds, ended);
-        var send = FlappingStarted(check, before, row, ended, errorInterval).ToList();
+        // Built only when something goes out: most runs send nothing, and the aggregator sees every run.
+        List<Notification>? send = null;
+        foreach (var flapping in FlappingStarted(check, before, row, ended, errorInterval)) (send ??= []).Add(flapping);
         if (row is { OkHeld: true, Held: HoldReasons.None, Status: not CheckStatus.Error })
         {
-            send.Add(Made(NotificationKind.Ok, check, row, row.Since, "", errorInterval));
+            (send ??= []).Add(Made(NotificationKind.Ok, check, row, row.Since, "", errorInterval));
             row = row with { OkHeld = false, ErrorSince = null };
         }
         if (row is { ConfirmAfter: { } after, HeldProblem: true, Status: CheckStatus.Error } && started >= after)
         {
-            send.Add(Made(NotificationKind.Problem, check, row, ended, row.LastMessage, errorInterval));
+            (send ??= []).Add(Made(NotificationKind.Problem, check, row, ended, row.LastMessage, errorInterval));
             row = row with { HeldProblem = false, ConfirmAfter = null };
         }
-        return (row, send);
+        return (row, send ?? (IReadOnlyList<Notification>)[]);
     }
 
     /// <summary>The check's holds are now <paramref name="holds"/> (at <paramref name="now"/>): its row, with, when no

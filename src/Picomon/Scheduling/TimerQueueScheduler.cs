@@ -69,27 +69,29 @@ public sealed class TimerQueueScheduler : SchedulerBase, IDateTimeOffsetNowTimeP
     public override TimeSpan MonotonicClock => _time.GetElapsedTime(0);
     public override TimeSpan HighResMonotonicClock => _time.GetElapsedTime(0);
 
+    // A tell is its own entry (no runnable beside it): a check arms one at every run.
     protected override void InternalScheduleTellOnce(TimeSpan delay, ICanTell receiver, object message, IActorRef sender, ICancelable cancelable) =>
-        Add(delay, TimeSpan.Zero, new Tell(receiver, message, sender), cancelable);
+        Add(new Tell(DueIn(delay), 0, cancelable, receiver, message, sender));
 
     protected override void InternalScheduleTellRepeatedly(TimeSpan initialDelay, TimeSpan interval, ICanTell receiver, object message, IActorRef sender, ICancelable cancelable) =>
-        Add(initialDelay, interval, new Tell(receiver, message, sender), cancelable);
+        Add(new Tell(DueIn(initialDelay), ToTimestamp(interval), cancelable, receiver, message, sender));
 
     protected override void InternalScheduleOnce(TimeSpan delay, Action action, ICancelable cancelable) =>
-        Add(delay, TimeSpan.Zero, new ActionRunnable(action), cancelable);
+        Add(new Runnable(DueIn(delay), 0, cancelable, new ActionRunnable(action)));
 
     protected override void InternalScheduleOnce(TimeSpan delay, IRunnable action, ICancelable cancelable) =>
-        Add(delay, TimeSpan.Zero, action, cancelable);
+        Add(new Runnable(DueIn(delay), 0, cancelable, action));
 
     protected override void InternalScheduleRepeatedly(TimeSpan initialDelay, TimeSpan interval, Action action, ICancelable cancelable) =>
-        Add(initialDelay, interval, new ActionRunnable(action), cancelable);
+        Add(new Runnable(DueIn(initialDelay), ToTimestamp(interval), cancelable, new ActionRunnable(action)));
 
     protected override void InternalScheduleRepeatedly(TimeSpan initialDelay, TimeSpan interval, IRunnable action, ICancelable cancelable) =>
-        Add(initialDelay, interval, action, cancelable);
+        Add(new Runnable(DueIn(initialDelay), ToTimestamp(interval), cancelable, action));
 
-    private void Add(TimeSpan delay, TimeSpan interval, IRunnable work, ICancelable? cancelable)
+    private long DueIn(TimeSpan delay) => _time.GetTimestamp() + ToTimestamp(delay);
+
+    private void Add(TimerEntry entry)
     {
-        var entry = new TimerEntry(_time.GetTimestamp() + ToTimestamp(delay), ToTimestamp(interval), work, cancelable);
         lock (_gate)
         {
             if (_disposed) throw new SchedulerException("cannot schedule after the scheduler was disposed");
@@ -146,11 +148,11 @@ public sealed class TimerQueueScheduler : SchedulerBase, IDateTimeOffsetNowTimeP
         if (entry.IsCancelled) return;
         try
         {
-            entry.Work.Run();
+            entry.Run();
         }
         catch (Exception e)
         {
-            Log.Error(e, "Error while executing scheduled task {0}", entry.Work);
+            Log.Error(e, "Error while executing scheduled task {0}", entry);
         }
     }
 
@@ -176,7 +178,7 @@ public sealed class TimerQueueScheduler : SchedulerBase, IDateTimeOffsetNowTimeP
         {
             try
             {
-                if (!entry.IsCancelled) entry.Work.Run();
+                if (!entry.IsCancelled) entry.Run();
             }
             catch (SchedulerException)
             {
@@ -184,24 +186,30 @@ public sealed class TimerQueueScheduler : SchedulerBase, IDateTimeOffsetNowTimeP
             }
             catch (Exception e)
             {
-                Log.Error(e, "Error while executing scheduled task {0} at shutdown", entry.Work);
+                Log.Error(e, "Error while executing scheduled task {0} at shutdown", entry);
             }
         }
     }
 
     /// <summary>One pending timer; <see cref="Due"/> (a <see cref="TimeProvider"/> timestamp) moves on at each repeat.</summary>
-    private sealed class TimerEntry(long due, long interval, IRunnable work, ICancelable? cancelable)
+    private abstract class TimerEntry(long due, long interval, ICancelable? cancelable)
     {
         public long Due { get; set; } = due;
         public long Interval { get; } = interval;
-        public IRunnable Work { get; } = work;
         public bool IsCancelled => cancelable?.IsCancellationRequested ?? false;
+        public abstract void Run();
     }
 
-    private sealed class Tell(ICanTell receiver, object message, IActorRef sender) : IRunnable
+    private sealed class Tell(long due, long interval, ICancelable? cancelable, ICanTell receiver, object message, IActorRef sender)
+        : TimerEntry(due, interval, cancelable)
     {
-        public void Run() => receiver.Tell(message, sender);
+        public override void Run() => receiver.Tell(message, sender);
         public override string ToString() => $"[{receiver}.Tell({message}, {sender})]";
-        public void Execute() => Run();
+    }
+
+    private sealed class Runnable(long due, long interval, ICancelable? cancelable, IRunnable work) : TimerEntry(due, interval, cancelable)
+    {
+        public override void Run() => work.Run();
+        public override string ToString() => work.ToString() ?? "";
     }
 }

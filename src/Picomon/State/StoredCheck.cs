@@ -26,6 +26,13 @@ public sealed record StoredCheck(
         new(state.Id, state.Status, state.Since, state.ConsecutiveFailures, state.LastMessage, state.ErrorSince, state.Incidents, state.HeldProblem,
             state.Flap, state.OkHeld);
 
+    /// <summary>Whether two rows have the same durable part: <see cref="From"/> of each would be equal (compared field by
+    /// field, without building them: the aggregator asks this of every run).</summary>
+    public static bool SameDurable(CheckState a, CheckState b) =>
+        a.Id == b.Id && a.Status == b.Status && a.Since.Equals(b.Since) && a.ConsecutiveFailures == b.ConsecutiveFailures
+        && a.LastMessage == b.LastMessage && Nullable.Equals(a.ErrorSince, b.ErrorSince) && a.Incidents == b.Incidents
+        && a.HeldProblem == b.HeldProblem && a.Flap == b.Flap && a.OkHeld == b.OkHeld;
+
     /// <summary>A state-table row to resume from; the last run and its duration are not stored.</summary>
     public CheckState ToCheckState() =>
         new(Id, Status, Since, ConsecutiveFailures, LastMessage, ErrorSince, LastRun: null, LastDuration: null, Incidents,
