@@ -54,7 +54,8 @@ public sealed class DaemonBenchmarks(string dir, Results results, Nginx? nginx =
         results.Add(new Row($"{name}: lateness at the target p50/p99/max", byTarget.AtTarget!.ToString(),
             $"p99 <= {target.TotalMilliseconds:0} ms", byTarget.AtTarget.P99 <= target.TotalMilliseconds,
             $"|interval between two requests of a check in nginx's log - {interval.TotalSeconds:0} s|, median p99 of {runs.Count}: "
-            + string.Join(", ", runs.Select(r => $"{r.AtTarget!.P99:0.#} ({r.AtTarget.Intervals:N0} intervals, {r.AtTarget.ListenOverflows:N0} listen queue overflows)"))));
+            + string.Join(", ", runs.Select(r => $"{r.AtTarget!.P99:0.#} ({r.AtTarget.Intervals:N0} intervals, {r.AtTarget.ListenOverflows:N0} listen queue overflows)"))
+            + $"; from the probe's start to nginx's answer, p50/p99/max: {string.Join(", ", runs.Select(r => r.AtTarget!.WireFigures))}"));
     }
 
     private sealed record Measurement(long Runs, long Late, long Skipped, double P50, double P99, double Max,
@@ -85,8 +86,12 @@ public sealed class DaemonBenchmarks(string dir, Results results, Nginx? nginx =
                 if (atTarget)
                 {
                     await Task.Delay(TimeSpan.FromSeconds(1.5)); // nginx flushes its log every second
-                    seen = TargetLateness.Of(nginx!.Requests(started, Math.Min(ended, measuring + measure.TotalSeconds), "/c"), interval, measuring)
-                        with { ListenOverflows = overflows };
+                    var requests = nginx!.Requests(started, Math.Min(ended, measuring + measure.TotalSeconds), "/c");
+                    seen = TargetLateness.Of(requests, interval, measuring) with
+                    {
+                        ListenOverflows = overflows,
+                        Wire = ProbeStarts.WireDelays(DaemonChild.StartsPath(config), requests.Where(r => r.At >= measuring)),
+                    };
                 }
                 return new Measurement(long.Parse(f[1]), long.Parse(f[2]), long.Parse(f[3]), D(4), D(5), D(6),
                     int.Parse(f[7]), f[14], cpu, rss, $"{f[10]} {f[11]}", $"GCs gen0/1/2 {f[8]}, paused {f[9]} ms (longest {f[10]} ms, {f[11]}), heap {f[12]} MB, "

@@ -14,9 +14,13 @@ namespace Picomon.Benchmarks;
 /// probes, <see cref="StateAggregator"/>, <see cref="TimerQueueScheduler"/> and GC latency mode, as the daemon starts them,
 /// minus the generic host and mail. It hands in its own <see cref="LoadStats"/> to read the lateness of
 /// every run, prints <c>MEASURING</c> when the window opens and one <c>RESULT</c> line at its end, with the
-/// garbage collections of the window (<see cref="GcWatch"/>).</summary>
+/// garbage collections of the window (<see cref="GcWatch"/>); when each numbered HTTP probe started goes to a file
+/// (<see cref="StartsPath"/>) before that line.</summary>
 public static class DaemonChild
 {
+    /// <summary>Where the child writes when each probe started (<see cref="ProbeStarts"/>), before its RESULT line.</summary>
+    public static string StartsPath(string configPath) => configPath + ".starts";
+
     public static async Task<int> RunAsync(string configPath, TimeSpan warmup, TimeSpan measure)
     {
         Daemon.PreferShortGcPauses();
@@ -31,7 +35,8 @@ public static class DaemonChild
         using var system = ActorSystem.Create("picomon", akka);
         var load = new LoadStats();
         var aggregator = system.ActorOf(StateAggregator.Props(new MemoryStateStore(), null), "state");
-        var checks = system.ActorOf(ChecksSupervisor.Props(settings.Checks, c => c.Type.CreateProbe(c.Options, App.Version),
+        var starts = new ProbeStarts((int)Math.Ceiling(settings.Checks.Sum(c => (warmup + measure) / c.Interval(settings.BaseTick) + 10)));
+        var checks = system.ActorOf(ChecksSupervisor.Props(settings.Checks, c => starts.Wrap(c.Options, c.Type.CreateProbe(c.Options, App.Version)),
             aggregator, settings.BaseTick, load), "checks");
         await checks.Ask<ActorIdentity>(new Identify(null), TimeSpan.FromMinutes(5));
         await Task.Delay(warmup);
@@ -44,6 +49,7 @@ public static class DaemonChild
         var table = await aggregator.Ask<StateSnapshot>(StateAggregator.GetSnapshot.Instance, TimeSpan.FromMinutes(1));
         var failing = table.Checks.Where(c => c.ConsecutiveFailures > 0).ToList();
         var sample = failing.FirstOrDefault()?.LastMessage.ReplaceLineEndings(" ") ?? "-";
+        starts.Write(StartsPath(configPath));
         Console.WriteLine(FormattableString.Invariant(
             $"RESULT {w.Runs} {w.Late} {w.Skipped} {w.P50.TotalMilliseconds} {w.P99.TotalMilliseconds} {w.Max.TotalMilliseconds} {failing.Count} {pauses} {sample}"));
         await system.Terminate();
@@ -80,15 +86,16 @@ public sealed class GcWatch
                 seen = info.Index;
                 foreach (var pause in info.PauseDurations)
                     if (pause > longest)
-                        (longest, kind) = (pause, $"gen{info.Generation}{(info.Concurrent ? "-background" : "")}{(info.Compacted ? "-compacting" : "")}");
+                        (longest, kind) = (pause, FormattableString.Invariant(
+                            $"gen{info.Generation}{(info.Concurrent ? "-background" : "")}{(info.Compacted ? "-compacting" : "")}-promoting-{info.PromotedBytes / 1048576.0:0.0}MB"));
             }
             try { await Task.Delay(10, _stop.Token); } catch (OperationCanceledException) { break; }
         }
         return (longest, kind);
     }
 
-    /// <summary>Six fields: <c>gen0/gen1/gen2</c> collections, total pause ms, longest pause ms, its kind (for
-    /// example <c>gen2-compacting</c>), heap MB, bytes allocated in the window (all threads).</summary>
+    /// <summary>Six fields: <c>gen0/gen1/gen2</c> collections, total pause ms, longest pause ms, its kind and
+    /// the bytes it promoted (for example <c>gen1-compacting-promoting-2.5MB</c>), heap MB, bytes allocated in the window (all threads).</summary>
     public async Task<string> StopAsync()
     {
         await _stop.CancelAsync();

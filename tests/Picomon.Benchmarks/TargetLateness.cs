@@ -36,12 +36,28 @@ public sealed record TargetLateness(long Intervals, double P50, double P99, doub
         }
         if (deviations.Count == 0) return new TargetLateness(0, double.NaN, double.NaN, double.NaN);
         deviations.Sort();
-        double At(double fraction) => deviations[Math.Max(0, (int)Math.Ceiling(deviations.Count * fraction) - 1)];
-        return new TargetLateness(deviations.Count, At(0.50), At(0.99), deviations[^1]);
+        return new TargetLateness(deviations.Count, At(deviations, 0.50), At(deviations, 0.99), deviations[^1]);
     }
 
     /// <summary>Listen queue overflows on the machine during the window (see <see cref="ReadListenOverflows"/>).</summary>
     public long ListenOverflows { get; init; }
+
+    /// <summary>For each request of the window, the time from its probe's start (inside Picomon) to nginx's answer, in ms.</summary>
+    public IReadOnlyList<double> Wire { get; init; } = [];
+
+    /// <summary><see cref="Wire"/> as p50 / p99 / max ms.</summary>
+    public string WireFigures
+    {
+        get
+        {
+            if (Wire.Count == 0) return "-";
+            var sorted = Wire.Order().ToList();
+            return FormattableString.Invariant($"{At(sorted, 0.5):0.#} / {At(sorted, 0.99):0.#} / {sorted[^1]:0.#} ms");
+        }
+    }
+
+    // The value at a fraction of a sorted list (nearest rank).
+    private static double At(List<double> sorted, double fraction) => sorted[Math.Max(0, (int)Math.Ceiling(sorted.Count * fraction) - 1)];
 
     public override string ToString() => $"{P50:0.#} / {P99:0.#} / {Max:0.#} ms";
 }
