@@ -3,7 +3,6 @@ using Akka.TestKit;
 using Picomon.Actors;
 using Picomon.Checks;
 using Picomon.Notifications;
-using Picomon.State;
 using Picomon.Status;
 using Picomon.Tests.Support;
 using Xunit.Abstractions;

@@ -3,7 +3,6 @@ using Picomon.Actors;
 using Picomon.Checks;
 using Picomon.Configuration;
 using Picomon.Notifications;
-using Picomon.State;
 using Picomon.Tests.Support;
 using Xunit.Abstractions;
 using static Picomon.Actors.StateAggregator;

@@ -2,7 +2,6 @@ using Akka.Actor;
 using Picomon.Actors;
 using Picomon.Checks;
 using Picomon.Notifications;
-using Picomon.State;
 using Picomon.Tests.Support;
 using Xunit.Abstractions;
 using static Picomon.Actors.StateAggregator;
