@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Picomon.IntegrationTests.Support;
+using static Picomon.IntegrationTests.Support.Scenario;
 
 namespace Picomon.IntegrationTests;
 
@@ -15,18 +16,8 @@ public class DependencyScenarioTests
     private const int Services = 30;
     private static readonly string[] ServiceIds = [.. Enumerable.Range(1, Services).Select(i => $"http4/svc{i:00}")];
 
-    private static string Config(int smtpPort, int webPort) => $$"""
-        picomon {
-          base-tick = 1s
-          state-dir = "state"
-          default-timeout = 30s
-          emails {
-            to = ["ops@example.org"]
-            addr-from = "picomon@example.org"
-            smtp-host = "127.0.0.1:{{smtpPort}}"
-            smtp-tls = none
-            smtp-retry-timeout = 1s
-          }
+    // Unlike the other scenarios, the checks keep the reference's retry count.
+    private static string Config(int smtpPort, int webPort) => Scenario.Config(smtpPort, $$"""
           notify { group-wait = 30s, group-interval = 1s }
           hosts {
             router { ipv4 = "127.0.0.1", name = "router" }
@@ -36,14 +27,10 @@ public class DependencyScenarioTests
             { type = http4, hosts = [router], name = "http4/router", port = {{webPort}}, url = "/router" }
         {{ServiceChecks(webPort)}}
           ]
-        }
-        """;
+        """, defaultRetry: null);
 
     private static string ServiceChecks(int webPort) => string.Join("\n", ServiceIds.Select(id =>
         $"    {{ type = http4, hosts = [services], name = \"{id}\", target-name = \"{id[6..]}\", port = {webPort}, url = \"/{id[6..]}\" }}"));
-
-    private static Task<(int ExitCode, string Stdout, string Stderr)> PicomonAsync(Workspace dir, params string[] args) =>
-        PicomonBinary.RunAsync(dir.Directory, Deadline, [.. args, "-c", "daemon.conf"]);
 
     /// <summary>Polls <c>picomon status --json</c> until every service is in <paramref name="state"/> (the router too, in
     /// <paramref name="router"/>).</summary>
@@ -64,13 +51,6 @@ public class DependencyScenarioTests
             await Task.Delay(200);
         }
     }
-
-    private static string Subject(string kind, string target) => $"[DOMAIN] {kind}: CheckHTTP4 on {target}";
-
-    private static IReadOnlyList<string> Subjects(SmtpServer smtp) => smtp.Messages.Select(m => m.Message.Subject ?? "").ToList();
-
-    private static Task MailAsync(SmtpServer smtp, string subject) =>
-        smtp.WaitUntilAsync(s => Subjects(s).Contains(subject), subject, Deadline);
 
     private static void SetServicesDown(TargetWebServer web, bool down, string? except = null)
     {
@@ -103,16 +83,14 @@ public class DependencyScenarioTests
         web.SetDown("/router", false);
         await MailAsync(smtp, Subject("OK", "router"));
         await MailAsync(smtp, Subject("Problem", "svc07"));
-        await web.WaitForHitsAsync("/svc01", web.Count("/svc01") + 3, Deadline);
-        await web.WaitForHitsAsync("/svc07", web.Count("/svc07") + 3, Deadline);
+        await MoreRunsAsync(web, "/svc01", 3);
+        await MoreRunsAsync(web, "/svc07", 3);
         Assert.Equal([Subject("OK", "router"), Subject("Problem", "router"), Subject("Problem", "svc07")], Subjects(smtp).Order(StringComparer.Ordinal));
-        var ok = smtp.Messages.Single(m => m.Message.Subject == Subject("OK", "router")).Message;
-        Assert.Equal(problem.MessageId, ok.InReplyTo);
+        Assert.Equal(problem.MessageId, Message(smtp, Subject("OK", "router")).InReplyTo);
         var (exit, status, _) = await PicomonAsync(dir, "status", "http4/svc07");
         Assert.Equal(1, exit);
         Assert.Matches(@"\nerror +http4/svc07 +svc07 ", status);
 
-        picomon.Signal(Daemon.SigTerm);
-        Assert.Equal(0, await picomon.WaitForExitAsync(Deadline));
+        await StopAsync(picomon);
     }
 }

@@ -1,5 +1,5 @@
-using System.Text.RegularExpressions;
 using Picomon.IntegrationTests.Support;
+using static Picomon.IntegrationTests.Support.Scenario;
 
 namespace Picomon.IntegrationTests;
 
@@ -11,47 +11,23 @@ namespace Picomon.IntegrationTests;
 public class FlappingScenarioTests
 {
     private static readonly TimeSpan Deadline = Deadlines.Event;
-    private const int SigKill = 9;
 
-    private static string Config(int smtpPort, int webPort) => $$"""
-        picomon {
-          base-tick = 1s
-          state-dir = "state"
-          default-retry = 0
-          default-timeout = 30s
-          emails {
-            to = ["ops@example.org"]
-            addr-from = "picomon@example.org"
-            smtp-host = "127.0.0.1:{{smtpPort}}"
-            smtp-tls = none
-            smtp-retry-timeout = 1s
-          }
+    private static string Config(int smtpPort, int webPort) => Scenario.Config(smtpPort, $$"""
           hosts { a { ipv4 = "127.0.0.1", name = "host-a" } }
           checks = [
             { type = http4, hosts = [a], name = "http4/a", port = {{webPort}}, url = "/a", flap-window = 10, ok-after = 2 }
           ]
-        }
-        """;
+        """);
 
-    private static string Subject(string kind) => $"[DOMAIN] {kind}: CheckHTTP4 on host-a";
+    private static string Subject(string kind) => Scenario.Subject(kind, "host-a");
 
-    private static IReadOnlyList<string> Subjects(SmtpServer smtp) => smtp.Messages.Select(m => m.Message.Subject ?? "").ToList();
-
-    private static Task MailAsync(SmtpServer smtp, string subject) =>
-        smtp.WaitUntilAsync(s => Subjects(s).Contains(subject), subject, Deadline);
-
-    private static Task MoreRunsAsync(TargetWebServer web, int runs) => web.WaitForHitsAsync("/a", web.Count("/a") + runs, Deadline);
-
-    private static Task StatusUntilAsync(Workspace dir, string pattern) =>
-        Poll.UntilAsync(async () => Regex.IsMatch((await PicomonBinary.RunAsync(dir.Directory, Deadline, ["status", "-c", "daemon.conf"])).Stdout,
-            pattern, RegexOptions.Multiline), $"status showing {pattern}", Deadline);
+    private static Task MoreRunsAsync(TargetWebServer web, int runs) => Scenario.MoreRunsAsync(web, "/a", runs);
 
     /// <summary>The Flapping mail and the OK answer the Problem, in its thread.</summary>
     private static void AssertThreaded(SmtpServer smtp)
     {
-        var problem = smtp.Messages.Single(m => m.Message.Subject == Subject("Problem")).Message;
-        foreach (var kind in new[] { "Flapping", "OK" })
-            Assert.Equal(problem.MessageId, smtp.Messages.Single(m => m.Message.Subject == Subject(kind)).Message.InReplyTo);
+        var problem = Message(smtp, Subject("Problem"));
+        foreach (var kind in new[] { "Flapping", "OK" }) Assert.Equal(problem.MessageId, Message(smtp, Subject(kind)).InReplyTo);
     }
 
     [Fact]
@@ -73,8 +49,7 @@ public class FlappingScenarioTests
         Assert.Equal([Subject("Problem"), Subject("Flapping"), Subject("OK")], Subjects(smtp));
         AssertThreaded(smtp);
         Assert.Contains("notifications are held until it settles", smtp.Messages[1].Message.TextBody);
-        picomon.Signal(Daemon.SigTerm);
-        Assert.Equal(0, await picomon.WaitForExitAsync(Deadline));
+        await StopAsync(picomon);
     }
 
     [Fact]
@@ -90,7 +65,7 @@ public class FlappingScenarioTests
             await MailAsync(smtp, Subject("Flapping"));
             web.SetToggling("/a", false); // settles: two successes recover it while it still flaps, its OK owed
             await MoreRunsAsync(web, 3);
-            first.Signal(SigKill);
+            first.Signal(Daemon.SigKill);
             await first.WaitForExitAsync(Deadline);
         }
         Assert.Equal([Subject("Problem"), Subject("Flapping")], Subjects(smtp));
@@ -100,7 +75,6 @@ public class FlappingScenarioTests
         await MoreRunsAsync(web, 3);
         Assert.Equal([Subject("Problem"), Subject("Flapping"), Subject("OK")], Subjects(smtp));
         AssertThreaded(smtp);
-        picomon.Signal(Daemon.SigTerm);
-        Assert.Equal(0, await picomon.WaitForExitAsync(Deadline));
+        await StopAsync(picomon);
     }
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Picomon.IntegrationTests.Support;
+using static Picomon.IntegrationTests.Support.Scenario;
 
 namespace Picomon.IntegrationTests;
 
@@ -11,21 +11,8 @@ namespace Picomon.IntegrationTests;
 public class HoldScenarioTests
 {
     private static readonly TimeSpan Deadline = Deadlines.Event;
-    private const int SigKill = 9;
 
-    private static string Config(int smtpPort, int webPort, string extra = "") => $$"""
-        picomon {
-          base-tick = 1s
-          state-dir = "state"
-          default-retry = 0
-          default-timeout = 30s
-          emails {
-            to = ["ops@example.org"]
-            addr-from = "picomon@example.org"
-            smtp-host = "127.0.0.1:{{smtpPort}}"
-            smtp-tls = none
-            smtp-retry-timeout = 1s
-          }
+    private static string Config(int smtpPort, int webPort, string extra = "") => Scenario.Config(smtpPort, $$"""
           hosts {
             a { ipv4 = "127.0.0.1", name = "host-a" }
             b { ipv4 = "127.0.0.1", name = "host-b" }
@@ -37,26 +24,7 @@ public class HoldScenarioTests
             { type = http4, hosts = [c], name = "http4/c", port = {{webPort}}, url = "/c" }
           ]
           {{extra}}
-        }
-        """;
-
-    private static Task<(int ExitCode, string Stdout, string Stderr)> PicomonAsync(Workspace dir, params string[] args) =>
-        PicomonBinary.RunAsync(dir.Directory, Deadline, [.. args, "-c", "daemon.conf"]);
-
-    private static Task StatusUntilAsync(Workspace dir, string pattern) =>
-        Poll.UntilAsync(async () => Regex.IsMatch((await PicomonAsync(dir, "status")).Stdout, pattern, RegexOptions.Multiline),
-            $"status showing {pattern}", Deadline);
-
-    private static string Subject(string kind, string host) => $"[DOMAIN] {kind}: CheckHTTP4 on {host}";
-
-    private static IReadOnlyList<string> Subjects(SmtpServer smtp) => smtp.Messages.Select(m => m.Message.Subject ?? "").ToList();
-
-    private static Task MailAsync(SmtpServer smtp, string subject) =>
-        smtp.WaitUntilAsync(s => Subjects(s).Contains(subject), subject, Deadline);
-
-    /// <summary>Waits for <paramref name="runs"/> more requests to <paramref name="path"/>.</summary>
-    private static Task MoreRunsAsync(TargetWebServer web, string path, int runs) =>
-        web.WaitForHitsAsync(path, web.Count(path) + runs, Deadline);
+        """);
 
     [Fact]
     public async Task A_silenced_check_failing_sends_no_mail_and_its_expiry_while_it_still_fails_sends_one_Problem()
@@ -81,8 +49,7 @@ public class HoldScenarioTests
         web.SetDown("/a", false);
         await MailAsync(smtp, Subject("OK", "host-a"));
         Assert.Equal([Subject("Problem", "host-a"), Subject("OK", "host-a")], Subjects(smtp));
-        picomon.Signal(Daemon.SigTerm);
-        Assert.Equal(0, await picomon.WaitForExitAsync(Deadline));
+        await StopAsync(picomon);
     }
 
     [Fact]
@@ -115,8 +82,7 @@ public class HoldScenarioTests
         await MoreRunsAsync(web, "/c", 3);
         await MoreRunsAsync(web, "/b", 3);
         Assert.Equal([Subject("Problem", "host-a"), Subject("OK", "host-a"), Subject("Problem", "host-b")], Subjects(smtp));
-        picomon.Signal(Daemon.SigTerm);
-        Assert.Equal(0, await picomon.WaitForExitAsync(Deadline));
+        await StopAsync(picomon);
     }
 
     [Fact]
@@ -138,10 +104,8 @@ public class HoldScenarioTests
 
         web.SetDown("/a", false);
         await MailAsync(smtp, Subject("OK", "host-a"));
-        var problem = smtp.Messages.Single(m => m.Message.Subject == Subject("Problem", "host-a")).Message;
-        Assert.Equal(problem.MessageId, smtp.Messages.Single(m => m.Message.Subject == Subject("OK", "host-a")).Message.InReplyTo);
-        picomon.Signal(Daemon.SigTerm);
-        Assert.Equal(0, await picomon.WaitForExitAsync(Deadline));
+        Assert.Equal(Message(smtp, Subject("Problem", "host-a")).MessageId, Message(smtp, Subject("OK", "host-a")).InReplyTo);
+        await StopAsync(picomon);
     }
 
     [Fact]
@@ -157,7 +121,7 @@ public class HoldScenarioTests
             silence = (await PicomonAsync(dir, "silence", "add", "http4/a", "--for", "1h")).Stdout.Trim();
             web.SetDown("/a", true);
             await StatusUntilAsync(dir, @"^held +http4/a ");
-            first.Signal(SigKill);
+            first.Signal(Daemon.SigKill);
             await first.WaitForExitAsync(Deadline);
         }
 
@@ -173,8 +137,7 @@ public class HoldScenarioTests
         await MailAsync(smtp, Subject("Problem", "host-a"));
         await MoreRunsAsync(web, "/a", 3);
         Assert.Equal([Subject("Problem", "host-a")], Subjects(smtp));
-        picomon.Signal(Daemon.SigTerm);
-        Assert.Equal(0, await picomon.WaitForExitAsync(Deadline));
+        await StopAsync(picomon);
     }
 
     private static async Task ReloadAsync(Workspace dir, string config)

@@ -37,9 +37,9 @@ public sealed class ClusterHolds : ReceiveActor
         });
         ReceiveAsync<StateAggregator.ExpireSilence>(async e =>
         {
-            var found = Run<object>(() => _book.ExpireSilence(e.Id, Now));
-            if (found is true) await broadcast.Ask<NodeProtocol.SilencesApplied>(new NodeProtocol.SilencesChanged(), ApplyTime);
-            if (found is bool b) Sender.Tell(new StateAggregator.SilenceExpired(e.Id, b));
+            var expired = Run(() => new StateAggregator.SilenceExpired(e.Id, _book.ExpireSilence(e.Id, Now)));
+            if (expired is { Found: true }) await broadcast.Ask<NodeProtocol.SilencesApplied>(new NodeProtocol.SilencesChanged(), ApplyTime);
+            if (expired is not null) Sender.Tell(expired);
         });
         Receive<StateAggregator.Acknowledge>(ack =>
         {

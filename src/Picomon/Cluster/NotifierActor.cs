@@ -37,11 +37,7 @@ public sealed class NotifierActor : ReceiveActor, IWithTimers
 
     private static readonly TimeSpan FlushTime = TimeSpan.FromSeconds(8);
 
-    private sealed class TryTake : INoSerializationVerificationNeeded { public static readonly TryTake Instance = new(); }
     private sealed class Poll : INoSerializationVerificationNeeded { public static readonly Poll Instance = new(); }
-    private sealed class Fenced : INoSerializationVerificationNeeded { public static readonly Fenced Instance = new(); }
-    private sealed record Taken(PostgresStateStore? Store, string? Holder) : INoSerializationVerificationNeeded;
-    private sealed record TakeFailed(Exception Error) : INoSerializationVerificationNeeded;
     private sealed record NewPending(PostgresStateStore Store, IReadOnlyList<PendingNotification> Pending) : INoSerializationVerificationNeeded;
 
     private readonly NodeContext _node;
@@ -56,18 +52,18 @@ public sealed class NotifierActor : ReceiveActor, IWithTimers
     public NotifierActor(NodeContext node, IActorRef view)
     {
         (_node, _view) = (node, view);
-        Receive<TryTake>(_ => Take());
-        Receive<Taken>(OnTaken);
-        Receive<TakeFailed>(failed =>
+        Receive<FenceTaking.TryTake>(_ => Take());
+        Receive<FenceTaking.Taken>(OnTaken);
+        Receive<FenceTaking.TakeFailed>(failed =>
         {
             if (!_failing) _log.Warning("notifier: cannot take it: {0}; trying again", PostgresDatabase.Describe(failed.Error.GetBaseException()));
             _failing = true;
-            Timers.StartSingleTimer("take", TryTake.Instance, PartitionActor.RetryInterval);
+            FenceTaking.RetryLater(Timers);
         });
         Receive<PendingQueued>(_ => ReadPending());
         Receive<NewPending>(n => { if (n.Store == _store && n.Pending.Count > 0) _notifier?.Tell(new Notifier.Queued(n.Pending)); });
         Receive<Poll>(_ => OnPoll());
-        Receive<Fenced>(_ => OnFenced());
+        Receive<FenceTaking.Fenced>(_ => OnFenced());
         Receive<NodeAgent.NotifierSettings>(s =>
         {
             _notifier?.Tell(new Notifier.Reconfigure(s.Settings));
@@ -93,24 +89,15 @@ public sealed class NotifierActor : ReceiveActor, IWithTimers
 
     private void Take()
     {
-        if (_stopping || _store is not null) return;
-        var (node, self, log) = (_node, Self, _log);
-        Task.Run(() =>
-        {
-            var take = node.Leases.TryTake(Fence.NotifierPartition, node.IsMember);
-            return take.Fence is { } fence
-                ? new Taken(PostgresStateStore.Open(node.Database, fence, e => log.Error("{0}", e), i => log.Info("{0}", i),
-                    () => self.Tell(Fenced.Instance)), null)
-                : new Taken(null, take.Holder);
-        }).PipeTo(Self, failure: e => new TakeFailed(e));
+        if (!_stopping && _store is null) FenceTaking.Take(_node, Fence.NotifierPartition, Self, _log);
     }
 
-    private void OnTaken(Taken taken)
+    private void OnTaken(FenceTaking.Taken taken)
     {
         if (taken.Store is not { } store)
         {
-            _log.Debug("notifier: still held by {0}; trying again", taken.Holder);
-            Timers.StartSingleTimer("take", TryTake.Instance, PartitionActor.RetryInterval);
+            _log.Debug("notifier: still held by {0}; trying again", taken.Take.Holder);
+            FenceTaking.RetryLater(Timers);
             return;
         }
         _failing = false;
@@ -144,7 +131,7 @@ public sealed class NotifierActor : ReceiveActor, IWithTimers
         var self = Self;
         Task.Run(() =>
         {
-            if (!leases.Heartbeat(store.Fence)) self.Tell(Fenced.Instance);
+            if (!leases.Heartbeat(store.Fence)) self.Tell(FenceTaking.Fenced.Instance);
         }).ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
     }
 
@@ -154,7 +141,7 @@ public sealed class NotifierActor : ReceiveActor, IWithTimers
         _log.Warning("notifier: taken over by another node, or its state could not be written; it stops here and starts again from the database");
         StopChildren();
         if (_stopping) Context.Stop(Self);
-        else Timers.StartSingleTimer("take", TryTake.Instance, PartitionActor.RetryInterval);
+        else FenceTaking.RetryLater(Timers);
     }
 
     private void StopChildren()
@@ -167,7 +154,7 @@ public sealed class NotifierActor : ReceiveActor, IWithTimers
     private void OnStop()
     {
         _stopping = true;
-        Timers.Cancel("take");
+        Timers.Cancel(FenceTaking.RetryTimer);
         // Another node takes over what is queued at once; the last node going sends what the windows hold and the
         // stopped mail, and what is queued gets its chance first, as a single node does on SIGTERM.
         if (_notifier is null || !IsLastNode()) Release();
@@ -193,17 +180,7 @@ public sealed class NotifierActor : ReceiveActor, IWithTimers
 
     private void Release()
     {
-        if (_store is { } store)
-        {
-            try
-            {
-                _node.Leases.Release(store.Fence);
-            }
-            catch (Exception e) when (PostgresDatabase.IsDatabaseError(e))
-            {
-                _log.Warning("notifier: cannot give it back ({0}); the next node takes it when its lease ends", PostgresDatabase.Describe(e));
-            }
-        }
+        if (_store is { } store) FenceTaking.Release(_node, store, _log, "notifier");
         StopChildren();
         Context.Stop(Self);
     }

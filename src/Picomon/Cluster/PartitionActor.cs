@@ -35,11 +35,7 @@ public sealed class PartitionActor : ReceiveActor, IWithTimers
     /// were running a moment ago on the node that died.</summary>
     public static readonly TimeSpan FailoverWindow = TimeSpan.FromSeconds(2);
 
-    private sealed class TryTake : INoSerializationVerificationNeeded { public static readonly TryTake Instance = new(); }
     private sealed class Heartbeat : INoSerializationVerificationNeeded { public static readonly Heartbeat Instance = new(); }
-    private sealed class Fenced : INoSerializationVerificationNeeded { public static readonly Fenced Instance = new(); }
-    private sealed record Taken(PartitionLeases.Take Take, PostgresStateStore? Store) : INoSerializationVerificationNeeded;
-    private sealed record TakeFailed(Exception Error) : INoSerializationVerificationNeeded;
     private sealed record HeartbeatDone(bool Held) : INoSerializationVerificationNeeded;
 
     private readonly int _partition;
@@ -52,12 +48,12 @@ public sealed class PartitionActor : ReceiveActor, IWithTimers
     public PartitionActor(int partition, NodeContext node)
     {
         (_partition, _node) = (partition, node);
-        Receive<TryTake>(_ => Take());
-        Receive<Taken>(OnTaken);
-        Receive<TakeFailed>(OnTakeFailed);
+        Receive<FenceTaking.TryTake>(_ => Take());
+        Receive<FenceTaking.Taken>(OnTaken);
+        Receive<FenceTaking.TakeFailed>(OnTakeFailed);
         Receive<Heartbeat>(_ => OnHeartbeat());
         Receive<HeartbeatDone>(done => { if (!done.Held) OnFenced(); });
-        Receive<Fenced>(_ => OnFenced());
+        Receive<FenceTaking.Fenced>(_ => OnFenced());
         Receive<Stop>(_ => OnStop());
         // Stopped checks told the aggregator their last runs; its answer comes after it has written them.
         Receive<ChecksSupervisor.ChecksStopped>(_ => _aggregator?.Tell(StateAggregator.GetSnapshot.Instance));
@@ -94,26 +90,15 @@ public sealed class PartitionActor : ReceiveActor, IWithTimers
 
     private void Take()
     {
-        if (_stopping || _store is not null) return;
-        var (node, partition, self, log) = (_node, _partition, Self, _log);
-        Task.Run(() =>
-        {
-            var take = node.Leases.TryTake(partition, node.IsMember);
-            // The rows are read after the take, so every write of the previous holder is in them.
-            var store = take.Fence is { } fence
-                ? PostgresStateStore.Open(node.Database, fence, e => log.Error("{0}", e), i => log.Info("{0}", i),
-                    () => self.Tell(Fenced.Instance))
-                : null;
-            return new Taken(take, store);
-        }).PipeTo(Self, failure: e => new TakeFailed(e));
+        if (!_stopping && _store is null) FenceTaking.Take(_node, _partition, Self, _log);
     }
 
-    private void OnTaken(Taken taken)
+    private void OnTaken(FenceTaking.Taken taken)
     {
         if (taken.Store is not { } store)
         {
             _log.Debug("partition {0} is still held by {1}; trying again", _partition, taken.Take.Holder);
-            Timers.StartSingleTimer("take", TryTake.Instance, RetryInterval);
+            FenceTaking.RetryLater(Timers);
             return;
         }
         if (_failing) _log.Info("partition {0}: the state database answers again", _partition);
@@ -139,13 +124,13 @@ public sealed class PartitionActor : ReceiveActor, IWithTimers
         else _log.Debug("partition {0}: {1} checks run on this node ({2})", _partition, checks.Count, store.Fence);
     }
 
-    private void OnTakeFailed(TakeFailed failed)
+    private void OnTakeFailed(FenceTaking.TakeFailed failed)
     {
         if (!_failing)
             _log.Warning("partition {0}: cannot take it: {1}; trying again every {2} s", _partition,
                 PostgresDatabase.Describe(failed.Error.GetBaseException()), RetryInterval.TotalSeconds);
         _failing = true;
-        Timers.StartSingleTimer("take", TryTake.Instance, RetryInterval);
+        FenceTaking.RetryLater(Timers);
     }
 
     private void OnHeartbeat()
@@ -166,7 +151,7 @@ public sealed class PartitionActor : ReceiveActor, IWithTimers
         _log.Warning("partition {0} was taken over by another node: its checks stop here", _partition);
         StopChildren();
         if (_stopping) Context.Stop(Self);
-        else Timers.StartSingleTimer("take", TryTake.Instance, RetryInterval);
+        else FenceTaking.RetryLater(Timers);
     }
 
     private void StopChildren()
@@ -180,7 +165,7 @@ public sealed class PartitionActor : ReceiveActor, IWithTimers
     private void OnStop()
     {
         _stopping = true;
-        Timers.Cancel("take");
+        Timers.Cancel(FenceTaking.RetryTimer);
         if (_checks is null) Release();
         // Running runs finish (bounded by their timeouts), then the aggregator has their results.
         else _checks.Tell(ChecksSupervisor.StopChecks.Instance);
@@ -188,19 +173,7 @@ public sealed class PartitionActor : ReceiveActor, IWithTimers
 
     private void Release()
     {
-        if (_store is { } store)
-        {
-            var leases = _node.Leases;
-            try
-            {
-                leases.Release(store.Fence);
-            }
-            catch (Exception e) when (PostgresDatabase.IsDatabaseError(e))
-            {
-                _log.Warning("partition {0}: cannot give it back ({1}); the next node takes it when its lease ends",
-                    _partition, PostgresDatabase.Describe(e));
-            }
-        }
+        if (_store is { } store) FenceTaking.Release(_node, store, _log, $"partition {_partition}");
         Context.Stop(Self);
     }
 

@@ -6,7 +6,7 @@ namespace Picomon.IntegrationTests.Support;
 /// daemon tests read back: signals, the log line format.</summary>
 public static partial class Daemon
 {
-    public const int SigUsr1 = 10, SigTerm = 15;
+    public const int SigKill = 9, SigUsr1 = 10, SigTerm = 15;
     public const string DumpHeader = "Signal SIGUSR1 caught, printing state of checks.";
 
     /// <summary>Writes <paramref name="config"/> as <c>daemon.conf</c>, starts picomon on it and returns once

@@ -2,9 +2,7 @@ using Akka.Actor;
 using Akka.TestKit;
 using Picomon.Actors;
 using Picomon.Checks;
-using Picomon.Metrics;
 using Picomon.Notifications;
-using Picomon.State;
 using Picomon.Status;
 using Picomon.Tests.Support;
 using Xunit.Abstractions;
@@ -18,17 +16,14 @@ namespace Picomon.Tests.Actors;
 /// failing gets its own Problem; a restart recomputes who is unreachable.</summary>
 public sealed class StateAggregatorDependencySpecs : ActorSpec
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
     private const string Uplink = "ping4/uplink", Router = "ping4/router", A = "http4/a", B = "http4/b";
-    private readonly MemoryStateStore _store = new();
-    private readonly NotificationCounters _counters = new();
-    private readonly TestProbe _notifier, _checks;
-    private IActorRef _aggregator;
+    private readonly AggregatorHarness _harness;
+    private readonly TestProbe _checks;
 
     public StateAggregatorDependencySpecs(ITestOutputHelper output) : base(output)
     {
-        (_notifier, _checks) = (CreateTestProbe("notifier"), CreateTestProbe("checks"));
-        _aggregator = Start();
+        (_harness, _checks) = (new AggregatorHarness(this), CreateTestProbe("checks"));
+        Start();
     }
 
     private static readonly DependencyGraph Graph = new(new Dictionary<string, IReadOnlyList<string>>
@@ -45,21 +40,19 @@ public sealed class StateAggregatorDependencySpecs : ActorSpec
         [Router] = [Uplink],
     });
 
-    private IActorRef Start(DependencyGraph? graph = null)
+    private void Start(DependencyGraph? graph = null)
     {
-        var aggregator = Sys.ActorOf(StateAggregator.Props(_store, _notifier, _counters));
-        aggregator.Tell(new Reconfigure([.. new[] { Uplink, Router, A, B }.Select(id => ActorTestChecks.Check(id))], [], Tick, graph ?? Graph));
-        aggregator.Tell(new AttachChecks(_checks));
-        return aggregator;
+        var checks = new[] { Uplink, Router, A, B }.Select(id => ActorTestChecks.Check(id)).ToList();
+        _harness.Start(new Reconfigure(checks, [], Tick, graph ?? Graph)).Tell(new AttachChecks(_checks));
     }
 
     private void Change(string id, CheckStatus from, CheckStatus to, DateTimeOffset? errorSince = null) =>
-        _aggregator.Tell(new CheckChanged(ActorTestChecks.Check(id),
+        _harness.Aggregator.Tell(new CheckChanged(ActorTestChecks.Check(id),
             new CheckTransition(id, from, to, Clock.Now, "down", 2, errorSince ?? Clock.Now, Tick)));
 
     private void Ran(string id, CheckStatus status, DateTimeOffset? started = null) =>
-        _aggregator.Tell(new CheckRan(id, status == CheckStatus.Ok, status == CheckStatus.Ok ? "" : "down", started ?? Clock.Now,
-            TimeSpan.FromSeconds(1), status, status == CheckStatus.Ok ? 0 : 2));
+        _harness.Aggregator.Tell(new CheckRan(id, status == CheckStatus.Ok, status == CheckStatus.Ok ? "" : "down",
+            started ?? Clock.Now, TimeSpan.FromSeconds(1), status, status == CheckStatus.Ok ? 0 : 2));
 
     /// <summary>A run that takes the check from retrying into error: the transition, then the run.</summary>
     private void Fails(string id)
@@ -74,26 +67,12 @@ public sealed class StateAggregatorDependencySpecs : ActorSpec
         Ran(id, CheckStatus.Ok);
     }
 
-    private async Task<CheckState> RowAsync(string id) =>
-        (await _aggregator.Ask<StateSnapshot>(GetSnapshot.Instance, Wait)).Checks.Single(c => c.Id == id);
-
-    private async Task<IReadOnlyList<Notification>> NotifiedAsync() =>
-        [.. (await _notifier.ExpectMsgAsync<Notifier.Queued>()).Notifications.Select(p => p.Notification)];
-
-    /// <summary>Nothing was sent: two round trips, so that the commit the first message posted has been handled.</summary>
-    private async Task NothingSentAsync()
-    {
-        await _aggregator.Ask<StateSnapshot>(GetSnapshot.Instance, Wait);
-        await _aggregator.Ask<StateSnapshot>(GetSnapshot.Instance, Wait);
-        await _notifier.ExpectNoMsgAsync(TimeSpan.Zero);
-    }
-
     private async Task RunNowAsync(params string[] ids) =>
         Assert.Equal(ids, (await _checks.ExpectMsgAsync<ChecksSupervisor.RunChecksNow>()).Ids);
 
     private async Task<CheckViewState> ViewAsync(string id)
     {
-        var snapshot = await _aggregator.Ask<StateSnapshot>(GetSnapshot.Instance, Wait);
+        var snapshot = await _harness.SnapshotAsync();
         var checks = new[] { Router, A, B }.Select(c => ActorTestChecks.Check(c));
         return StatusViews.Build(snapshot, checks, CheckPatterns.All).Checks.Single(c => c.Id == id).State;
     }
@@ -102,18 +81,18 @@ public sealed class StateAggregatorDependencySpecs : ActorSpec
     public async Task A_check_failing_behind_a_parent_in_error_is_unreachable_and_an_Affected_reply_lists_it()
     {
         Fails(Router);
-        var problem = Assert.Single(await NotifiedAsync());
+        var problem = Assert.Single(await _harness.NotifiedAsync());
         Assert.Equal((NotificationKind.Problem, "ping4/router#1"), (problem.Kind, problem.Incident));
 
         Fails(A);
-        var affected = Assert.Single(await NotifiedAsync());
+        var affected = Assert.Single(await _harness.NotifiedAsync());
         Assert.Equal((NotificationKind.Affected, "ping4/router#1", Router), (affected.Kind, affected.Incident, affected.CheckId));
         Assert.Equal([A], affected.Affected);
-        var row = await RowAsync(A);
+        var row = await _harness.RowAsync(A);
         Assert.Equal((true, HoldReasons.Dependency, 1), (row.HeldProblem, row.Held, row.Incidents));
-        Assert.True(_store.FindCheck(A)!.HeldProblem);
+        Assert.True(_harness.Store.FindCheck(A)!.HeldProblem);
         Assert.Equal(CheckViewState.Unreachable, await ViewAsync(A));
-        Assert.Equal([("dependency", 1L)], _counters.SuppressedCounts);
+        Assert.Equal([("dependency", 1L)], _harness.Counters.SuppressedCounts);
         await _checks.ExpectNoMsgAsync(TimeSpan.Zero);
     }
 
@@ -122,41 +101,41 @@ public sealed class StateAggregatorDependencySpecs : ActorSpec
     {
         Fails(A);
         await RunNowAsync(Router);
-        var row = await RowAsync(A);
+        var row = await _harness.RowAsync(A);
         Assert.Equal((true, HoldReasons.Dependency), (row.HeldProblem, row.Held));
         Assert.Equal(CheckViewState.Unreachable, await ViewAsync(A));
-        await NothingSentAsync();
+        await _harness.NothingSentAsync();
 
         Ran(Router, CheckStatus.Retrying); // still retrying: the child keeps waiting, the schedule decides
-        await NothingSentAsync();
+        await _harness.NothingSentAsync();
         await _checks.ExpectNoMsgAsync(TimeSpan.Zero);
 
         Fails(Router);
-        var problem = Assert.Single(await NotifiedAsync());
+        var problem = Assert.Single(await _harness.NotifiedAsync());
         Assert.Equal((NotificationKind.Problem, Router), (problem.Kind, problem.CheckId));
         Assert.Equal([A], problem.Affected);
-        Assert.Equal(HoldReasons.Dependency, (await RowAsync(A)).Held);
+        Assert.Equal(HoldReasons.Dependency, (await _harness.RowAsync(A)).Held);
     }
 
     [Fact]
     public async Task A_parent_running_OK_releases_the_waiting_check_whose_Problem_goes_out_after_a_run_that_confirms_it()
     {
         var since = Clock.Now;
-        await AdvanceAsync(Tick, _aggregator);
+        await AdvanceAsync(Tick, _harness.Aggregator);
         Fails(A);
         await RunNowAsync(Router);
         Ran(Router, CheckStatus.Ok, Clock.Now - TimeSpan.FromSeconds(1)); // started before the wait: another run is asked
         await RunNowAsync(Router);
-        Assert.Equal(HoldReasons.Dependency, (await RowAsync(A)).Held);
+        Assert.Equal(HoldReasons.Dependency, (await _harness.RowAsync(A)).Held);
 
         Ran(Router, CheckStatus.Ok);
         await RunNowAsync(A);
-        var row = await RowAsync(A);
+        var row = await _harness.RowAsync(A);
         Assert.Equal((HoldReasons.None, Clock.Now, true), (row.Held, row.ConfirmAfter, row.HeldProblem));
-        await NothingSentAsync();
+        await _harness.NothingSentAsync();
 
         Ran(A, CheckStatus.Error);
-        var problem = Assert.Single(await NotifiedAsync());
+        var problem = Assert.Single(await _harness.NotifiedAsync());
         Assert.Equal((NotificationKind.Problem, "http4/a#1"), (problem.Kind, problem.Incident));
         Assert.True(since < problem.Since);
         Assert.Equal(CheckViewState.Error, await ViewAsync(A));
@@ -168,12 +147,12 @@ public sealed class StateAggregatorDependencySpecs : ActorSpec
         var since = Clock.Now;
         Fails(A);
         await RunNowAsync(Router);
-        await AdvanceAsync(Tick, _aggregator);
+        await AdvanceAsync(Tick, _harness.Aggregator);
         Recovers(A, since);
         Ran(Router, CheckStatus.Ok);
-        await NothingSentAsync();
+        await _harness.NothingSentAsync();
         await _checks.ExpectNoMsgAsync(TimeSpan.Zero);
-        var row = await RowAsync(A);
+        var row = await _harness.RowAsync(A);
         Assert.Equal((CheckStatus.Ok, HoldReasons.None, false), (row.Status, row.Held, row.HeldProblem));
         Assert.Equal(CheckViewState.Ok, await ViewAsync(A));
     }
@@ -181,18 +160,18 @@ public sealed class StateAggregatorDependencySpecs : ActorSpec
     [Fact]
     public async Task Behind_a_chain_the_nearest_notified_incident_lists_every_check_unreachable_behind_it()
     {
-        await _aggregator.GracefulStop(Wait);
-        _aggregator = Start(Chain);
+        await _harness.StopAsync();
+        Start(Chain);
         Fails(A);
         await RunNowAsync(Router);
         Fails(Router); // the router waits for the uplink; a, behind the router in error, is unreachable, listed by nobody yet
         await RunNowAsync(Uplink);
         Fails(B);
-        await NothingSentAsync();
+        await _harness.NothingSentAsync();
         Assert.Equal(CheckViewState.Unreachable, await ViewAsync(Router));
 
         Fails(Uplink);
-        var problem = Assert.Single(await NotifiedAsync());
+        var problem = Assert.Single(await _harness.NotifiedAsync());
         Assert.Equal((NotificationKind.Problem, Uplink), (problem.Kind, problem.CheckId));
         Assert.Equal([Router, A, B], problem.Affected);
     }
@@ -202,26 +181,26 @@ public sealed class StateAggregatorDependencySpecs : ActorSpec
     {
         var since = Clock.Now;
         Fails(Router);
-        await NotifiedAsync();
+        await _harness.NotifiedAsync();
         Fails(A);
-        Assert.Equal([A], Assert.Single(await NotifiedAsync()).Affected);
+        Assert.Equal([A], Assert.Single(await _harness.NotifiedAsync()).Affected);
         Fails(B);
-        Assert.Equal([B], Assert.Single(await NotifiedAsync()).Affected);
+        Assert.Equal([B], Assert.Single(await _harness.NotifiedAsync()).Affected);
 
-        await AdvanceAsync(Tick, _aggregator);
+        await AdvanceAsync(Tick, _harness.Aggregator);
         Recovers(Router, since);
-        var ok = Assert.Single(await NotifiedAsync());
+        var ok = Assert.Single(await _harness.NotifiedAsync());
         Assert.Equal((NotificationKind.Ok, "ping4/router#1"), (ok.Kind, ok.Incident));
         await RunNowAsync(A, B);
         Assert.Equal(CheckViewState.Error, await ViewAsync(A));
 
         Recovers(B, since);
         Ran(A, CheckStatus.Error);
-        var problem = Assert.Single(await NotifiedAsync());
+        var problem = Assert.Single(await _harness.NotifiedAsync());
         Assert.Equal((NotificationKind.Problem, "http4/a#1"), (problem.Kind, problem.Incident));
         Assert.Empty(problem.Affected);
-        await NothingSentAsync();
-        var b = await RowAsync(B);
+        await _harness.NothingSentAsync();
+        var b = await _harness.RowAsync(B);
         Assert.Equal((CheckStatus.Ok, false), (b.Status, b.HeldProblem));
     }
 
@@ -234,17 +213,17 @@ public sealed class StateAggregatorDependencySpecs : ActorSpec
         Ran(Router, CheckStatus.Ok);
         await RunNowAsync(A);
         Ran(A, CheckStatus.Error);
-        Assert.Equal(NotificationKind.Problem, Assert.Single(await NotifiedAsync()).Kind);
+        Assert.Equal(NotificationKind.Problem, Assert.Single(await _harness.NotifiedAsync()).Kind);
 
         Fails(Router);
-        var problem = Assert.Single(await NotifiedAsync());
+        var problem = Assert.Single(await _harness.NotifiedAsync());
         Assert.Equal(Router, problem.CheckId);
         Assert.Empty(problem.Affected);
         Assert.Equal(CheckViewState.Error, await ViewAsync(A));
 
-        await AdvanceAsync(Tick, _aggregator);
+        await AdvanceAsync(Tick, _harness.Aggregator);
         Recovers(A, since);
-        var ok = Assert.Single(await NotifiedAsync());
+        var ok = Assert.Single(await _harness.NotifiedAsync());
         Assert.Equal((NotificationKind.Ok, "http4/a#1"), (ok.Kind, ok.Incident));
     }
 
@@ -253,23 +232,23 @@ public sealed class StateAggregatorDependencySpecs : ActorSpec
     {
         var since = Clock.Now;
         Fails(Router);
-        await NotifiedAsync();
+        await _harness.NotifiedAsync();
         Fails(A);
-        await NotifiedAsync();
-        await _aggregator.GracefulStop(Wait);
+        await _harness.NotifiedAsync();
+        await _harness.StopAsync();
 
-        _aggregator = Start();
-        var row = await RowAsync(A);
+        Start();
+        var row = await _harness.RowAsync(A);
         Assert.Equal((true, HoldReasons.Dependency), (row.HeldProblem, row.Held));
         Assert.Equal(CheckViewState.Unreachable, await ViewAsync(A));
         Ran(A, CheckStatus.Error);
-        await NothingSentAsync();
+        await _harness.NothingSentAsync();
 
         Recovers(Router, since);
-        Assert.Equal(NotificationKind.Ok, Assert.Single(await NotifiedAsync()).Kind);
+        Assert.Equal(NotificationKind.Ok, Assert.Single(await _harness.NotifiedAsync()).Kind);
         await RunNowAsync(A);
         Ran(A, CheckStatus.Error);
-        Assert.Equal("http4/a#1", Assert.Single(await NotifiedAsync()).Incident);
+        Assert.Equal("http4/a#1", Assert.Single(await _harness.NotifiedAsync()).Incident);
     }
 
     [Fact]
@@ -277,15 +256,15 @@ public sealed class StateAggregatorDependencySpecs : ActorSpec
     {
         Fails(A);
         await RunNowAsync(Router);
-        await RowAsync(A);
-        await _aggregator.GracefulStop(Wait);
+        await _harness.RowAsync(A);
+        await _harness.StopAsync();
 
         Clock.Advance(Tick);
-        _aggregator = Start();
-        var row = await RowAsync(A);
+        Start();
+        var row = await _harness.RowAsync(A);
         Assert.Equal((HoldReasons.None, Clock.Now), (row.Held, row.ConfirmAfter));
         Ran(A, CheckStatus.Error);
-        var problem = Assert.Single(await NotifiedAsync());
+        var problem = Assert.Single(await _harness.NotifiedAsync());
         Assert.Equal((NotificationKind.Problem, "http4/a#1"), (problem.Kind, problem.Incident));
     }
 }

@@ -1,11 +1,8 @@
 using Akka.Actor;
-using Akka.TestKit;
 using Picomon.Actors;
 using Picomon.Checks;
 using Picomon.Configuration;
-using Picomon.Metrics;
 using Picomon.Notifications;
-using Picomon.State;
 using Picomon.Tests.Support;
 using Xunit.Abstractions;
 using static Picomon.Actors.StateAggregator;
@@ -17,20 +14,16 @@ namespace Picomon.Tests.Actors;
 /// then its OK when it settles; a held Problem goes out after a confirming run; a restart keeps all of it.</summary>
 public sealed class StateAggregatorFlappingSpecs : ActorSpec
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
     private const string Id = "test/a";
-    private readonly MemoryStateStore _store = new();
-    private readonly NotificationCounters _counters = new();
-    private readonly TestProbe _notifier;
+    private readonly AggregatorHarness _harness;
     private readonly List<Notification> _sent = [];
-    private IActorRef _aggregator = ActorRefs.Nobody;
     private CheckDefinition _check = ActorTestChecks.Check(Id);
     private CheckStateMachine _machine = null!;
     private DateTimeOffset _at;
 
     public StateAggregatorFlappingSpecs(ITestOutputHelper output) : base(output)
     {
-        _notifier = CreateTestProbe("notifier");
+        _harness = new AggregatorHarness(this);
         _at = Clock.Now;
     }
 
@@ -42,11 +35,7 @@ public sealed class StateAggregatorFlappingSpecs : ActorSpec
         Restart();
     }
 
-    private void Restart()
-    {
-        _aggregator = Sys.ActorOf(StateAggregator.Props(_store, _notifier, _counters));
-        _aggregator.Tell(new Reconfigure([_check], [], Tick, DependencyGraph.Empty));
-    }
+    private void Restart() => _harness.Start(new Reconfigure([_check], [], Tick, DependencyGraph.Empty));
 
     /// <summary>One run a tick after the last, told as the check actor tells it: the transition first, then the run.</summary>
     private async Task RunAsync(bool success)
@@ -55,12 +44,11 @@ public sealed class StateAggregatorFlappingSpecs : ActorSpec
         _at += Tick;
         var ended = started + TimeSpan.FromSeconds(1);
         var message = success ? "" : "down";
-        if (_machine.Apply(Id, success, message, ended) is { } transition) _aggregator.Tell(new CheckChanged(_check, transition));
-        _aggregator.Tell(new CheckRan(Id, success, message, started, ended - started, _machine.Status, _machine.ConsecutiveFailures, _machine.Flap));
-        await RowAsync(); // two round trips: the commit the run posted has been handled
-        await RowAsync();
-        while (_notifier.HasMessages)
-            _sent.AddRange((await _notifier.ExpectMsgAsync<Notifier.Queued>()).Notifications.Select(p => p.Notification));
+        var aggregator = _harness.Aggregator;
+        if (_machine.Apply(Id, success, message, ended) is { } transition) aggregator.Tell(new CheckChanged(_check, transition));
+        aggregator.Tell(new CheckRan(Id, success, message, started, ended - started, _machine.Status, _machine.ConsecutiveFailures, _machine.Flap));
+        await _harness.SettleAsync(); // the commit the run posted has been handled
+        while (_harness.Notifier.HasMessages) _sent.AddRange(await _harness.NotifiedAsync());
     }
 
     private async Task RunsAsync(params bool[] results)
@@ -68,23 +56,20 @@ public sealed class StateAggregatorFlappingSpecs : ActorSpec
         foreach (var success in results) await RunAsync(success);
     }
 
-    private async Task<CheckState> RowAsync() =>
-        (await _aggregator.Ask<StateSnapshot>(GetSnapshot.Instance, Wait)).Checks.Single(c => c.Id == Id);
-
     private IEnumerable<(NotificationKind, string)> Sent => _sent.Select(n => (n.Kind, n.Incident));
 
     /// <summary>Toggles starting with a failure until the check flaps, then <paramref name="more"/> more runs.</summary>
     private async Task ToggleUntilFlappingAsync(int more)
     {
         var fail = true;
-        do { await RunAsync(!fail); fail = !fail; } while (!(await RowAsync()).Flap.Flapping);
+        do { await RunAsync(!fail); fail = !fail; } while (!(await _harness.RowAsync(Id)).Flap.Flapping);
         for (var i = 0; i < more; i++) { await RunAsync(!fail); fail = !fail; }
     }
 
     /// <summary>Successes until the check has stopped flapping.</summary>
     private async Task SettleOkAsync()
     {
-        do await RunAsync(true); while ((await RowAsync()).Flap.Flapping);
+        do await RunAsync(true); while ((await _harness.RowAsync(Id)).Flap.Flapping);
     }
 
     [Fact]
@@ -93,7 +78,7 @@ public sealed class StateAggregatorFlappingSpecs : ActorSpec
         Start();
         await ToggleUntilFlappingAsync(more: 12);
         Assert.Equal([(NotificationKind.Problem, "test/a#1"), (NotificationKind.Flapping, "test/a#1")], Sent);
-        var flapping = await RowAsync();
+        var flapping = await _harness.RowAsync(Id);
         Assert.Equal((CheckStatus.Error, HoldReasons.Flapping, 1), (flapping.Status, flapping.Held, flapping.Incidents));
 
         await SettleOkAsync();
@@ -101,7 +86,7 @@ public sealed class StateAggregatorFlappingSpecs : ActorSpec
         Assert.Equal(_sent[0].Since, _sent[2].Since);
         await RunsAsync(true, true);
         Assert.Equal(3, _sent.Count);
-        Assert.Equal([("flapping", 1L)], _counters.SuppressedCounts); // the OK, held once
+        Assert.Equal([("flapping", 1L)], _harness.Counters.SuppressedCounts); // the OK, held once
     }
 
     [Fact]
@@ -110,9 +95,9 @@ public sealed class StateAggregatorFlappingSpecs : ActorSpec
         Start();
         await ToggleUntilFlappingAsync(more: 2);
         await RunsAsync(true, true); // recovered (ok-after 2) while flapping: the OK is owed
-        Assert.True((await RowAsync()).OkHeld);
+        Assert.True((await _harness.RowAsync(Id)).OkHeld);
         await RunsAsync(false, false);
-        var row = await RowAsync();
+        var row = await _harness.RowAsync(Id);
         Assert.Equal((CheckStatus.Error, 1, false), (row.Status, row.Incidents, row.OkHeld));
 
         await SettleOkAsync();
@@ -125,17 +110,17 @@ public sealed class StateAggregatorFlappingSpecs : ActorSpec
     {
         Start(okAfter: 1);
         await RunsAsync(false, true, false); // Problem, OK, then a Problem held: flapping starts with it
-        var held = await RowAsync();
+        var held = await _harness.RowAsync(Id);
         Assert.Equal((true, HoldReasons.Flapping, 2), (held.HeldProblem, held.Held, held.Incidents));
         await RunsAsync(true, false); // a recovery of what was never announced, a new held Problem
         Assert.Equal([(NotificationKind.Problem, "test/a#1"), (NotificationKind.Ok, "test/a#1")], Sent);
 
-        do await RunAsync(false); while ((await RowAsync()).Flap.Flapping);
+        do await RunAsync(false); while ((await _harness.RowAsync(Id)).Flap.Flapping);
         Assert.Equal(2, _sent.Count); // the run that ended it started before the end
-        Assert.NotNull((await RowAsync()).ConfirmAfter);
+        Assert.NotNull((await _harness.RowAsync(Id)).ConfirmAfter);
         await RunAsync(false);
         Assert.Equal((NotificationKind.Problem, "test/a#3"), Sent.Last());
-        Assert.Equal([("flapping", 2L)], _counters.SuppressedCounts);
+        Assert.Equal([("flapping", 2L)], _harness.Counters.SuppressedCounts);
     }
 
     [Fact]
@@ -144,11 +129,11 @@ public sealed class StateAggregatorFlappingSpecs : ActorSpec
         Start();
         await ToggleUntilFlappingAsync(more: 3);
         await RunsAsync(true, true);
-        await _aggregator.GracefulStop(Wait);
-        Assert.Equal((true, true), (_store.FindCheck(Id)!.Flap.Flapping, _store.FindCheck(Id)!.OkHeld));
+        await _harness.StopAsync();
+        Assert.Equal((true, true), (_harness.Store.FindCheck(Id)!.Flap.Flapping, _harness.Store.FindCheck(Id)!.OkHeld));
 
         Restart();
-        var reply = await _aggregator.Ask<CheckStatusReply>(new GetCheckStatus(Id), Wait);
+        var reply = await _harness.AskAsync<CheckStatusReply>(new GetCheckStatus(Id));
         Assert.True(reply.State!.Flap.Flapping);
         _machine = new CheckStateMachine(Tick, Tick, 0, _check.Rules);
         _machine.Resume(reply.State);
@@ -166,7 +151,7 @@ public sealed class StateAggregatorFlappingSpecs : ActorSpec
         await RunsAsync(false, true, false, true, false, true);
         Assert.Equal([.. Enumerable.Range(1, 3).SelectMany(i => new[] { (NotificationKind.Problem, $"test/a#{i}"), (NotificationKind.Ok, $"test/a#{i}") })],
             Sent);
-        Assert.Empty(_counters.SuppressedCounts);
+        Assert.Empty(_harness.Counters.SuppressedCounts);
     }
 
     [Fact]
@@ -174,10 +159,10 @@ public sealed class StateAggregatorFlappingSpecs : ActorSpec
     {
         Start();
         await RunAsync(true);
-        var saved = _store.FindCheck(Id);
+        var saved = _harness.Store.FindCheck(Id);
         await RunsAsync(true, true);
-        Assert.Same(saved, _store.FindCheck(Id));
+        Assert.Same(saved, _harness.Store.FindCheck(Id));
         await RunsAsync(false, true, true); // one change in the window: the stored history follows it
-        Assert.Equal(_machine.Flap, _store.FindCheck(Id)!.Flap);
+        Assert.Equal(_machine.Flap, _harness.Store.FindCheck(Id)!.Flap);
     }
 }

@@ -13,16 +13,18 @@ namespace Picomon.Tests.Actors;
 
 /// <summary>What the aggregator writes: a transition's row with its pending notifications in one write, what its
 /// mailbox held in one write, and nothing for a run that changes nothing durable.</summary>
-public sealed class StateAggregatorPersistenceSpecs(ITestOutputHelper output) : ActorSpec(output)
+public sealed class StateAggregatorPersistenceSpecs : ActorSpec
 {
     private static readonly DateTimeOffset T = new(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
     private readonly RecordingStore _store = new();
+    private readonly AggregatorHarness _harness;
+
+    public StateAggregatorPersistenceSpecs(ITestOutputHelper output) : base(output) => _harness = new AggregatorHarness(this, _store);
 
     private (IActorRef Aggregator, TestProbe Notifier) Start(params CheckState[] restored)
     {
         foreach (var row in restored) _store.Inner.SaveCheck(StoredCheck.From(row));
-        var notifier = CreateTestProbe("notifier");
-        return (Sys.ActorOf(StateAggregator.Props(_store, notifier)), notifier);
+        return (_harness.Start(), _harness.Notifier);
     }
 
     private static CheckChanged Change(string id, CheckStatus from, CheckStatus to, DateTimeOffset at, DateTimeOffset? errorSince) =>
@@ -31,21 +33,13 @@ public sealed class StateAggregatorPersistenceSpecs(ITestOutputHelper output) : 
     private static CheckRan Ran(string id, bool success, CheckStatus status, int failures) =>
         new(id, success, success ? "" : "Connection refused", T, TimeSpan.FromMilliseconds(5), status, failures);
 
-    /// <summary>Two round trips: the first may overtake the commit that the messages before it posted, the second
-    /// comes after it.</summary>
-    private static async Task SettleAsync(IActorRef aggregator)
-    {
-        await aggregator.Ask<StateSnapshot>(GetSnapshot.Instance, TimeSpan.FromSeconds(5));
-        await aggregator.Ask<StateSnapshot>(GetSnapshot.Instance, TimeSpan.FromSeconds(5));
-    }
-
     [Fact]
     public async Task Restored_rows_answer_a_restarting_check()
     {
         var row = new CheckState("a", CheckStatus.Error, T, 3, "down", T, null, null, 2);
-        var (aggregator, _) = Start(row);
+        Start(row);
 
-        var reply = await aggregator.Ask<CheckStatusReply>(new GetCheckStatus("a"), TimeSpan.FromSeconds(5));
+        var reply = await _harness.AskAsync<CheckStatusReply>(new GetCheckStatus("a"));
 
         Assert.Equal(row, reply.State);
     }
@@ -56,11 +50,11 @@ public sealed class StateAggregatorPersistenceSpecs(ITestOutputHelper output) : 
         var (aggregator, _) = Start(new CheckState("a", CheckStatus.Ok, T, 0, "", null, null, null));
         aggregator.Tell(Ran("a", true, CheckStatus.Ok, 0));
         aggregator.Tell(Ran("a", true, CheckStatus.Ok, 0));
-        await SettleAsync(aggregator);
+        await _harness.SettleAsync();
         Assert.Empty(_store.Commits);
 
         aggregator.Tell(Ran("a", false, CheckStatus.Retrying, 1));
-        await SettleAsync(aggregator);
+        await _harness.SettleAsync();
         var (rows, notifications) = Assert.Single(_store.Commits);
         Assert.Equal((1, "Connection refused"), (rows.Single().ConsecutiveFailures, rows.Single().LastMessage));
         Assert.Empty(notifications);
@@ -74,7 +68,7 @@ public sealed class StateAggregatorPersistenceSpecs(ITestOutputHelper output) : 
         aggregator.Tell(Ran("a", false, CheckStatus.Error, 2));
 
         var queued = Assert.Single((await notifier.ExpectMsgAsync<Notifier.Queued>()).Notifications);
-        await SettleAsync(aggregator);
+        await _harness.SettleAsync();
 
         // The transition and the run that follows it are one write.
         var (rows, notifications) = Assert.Single(_store.Commits);
@@ -97,7 +91,7 @@ public sealed class StateAggregatorPersistenceSpecs(ITestOutputHelper output) : 
 
         var queued = new List<PendingNotification>();
         while (queued.Count < ids.Count) queued.AddRange((await notifier.ExpectMsgAsync<Notifier.Queued>()).Notifications);
-        await SettleAsync(aggregator);
+        await _harness.SettleAsync();
 
         Assert.Equal(ids.Select(id => $"{id}#1"), queued.Select(p => p.Notification.Incident));
         Assert.Equal(ids.Count, _store.Commits.Sum(c => c.Rows.Count));
@@ -120,9 +114,9 @@ public sealed class StateAggregatorPersistenceSpecs(ITestOutputHelper output) : 
     [Fact]
     public async Task Without_a_notifier_a_transition_is_saved_without_notification()
     {
-        var aggregator = Sys.ActorOf(StateAggregator.Props(_store, null));
+        var aggregator = _harness.Start(notified: false);
         aggregator.Tell(Change("a", CheckStatus.Retrying, CheckStatus.Error, T, T));
-        await SettleAsync(aggregator);
+        await _harness.SettleAsync();
 
         var (rows, notifications) = Assert.Single(_store.Commits);
         Assert.Equal((CheckStatus.Error, 1), (rows.Single().Status, rows.Single().Incidents));
@@ -137,7 +131,7 @@ public sealed class StateAggregatorPersistenceSpecs(ITestOutputHelper output) : 
             new CheckState("b", CheckStatus.Ok, T, 0, "", null, null, null));
         aggregator.Tell(new Reconfigure([ActorTestChecks.Check("b")], [], TimeSpan.FromSeconds(1), DependencyGraph.Empty));
 
-        var snapshot = await aggregator.Ask<StateSnapshot>(GetSnapshot.Instance, TimeSpan.FromSeconds(5));
+        var snapshot = await _harness.SnapshotAsync();
 
         Assert.Equal(["b"], snapshot.Checks.Select(c => c.Id));
         Assert.Equal(["b"], _store.Inner.LoadChecks().Select(c => c.Id));

@@ -210,40 +210,15 @@ public sealed class PostgresStateStore : IStateStore, IPostgresAccess
     /// <paramref name="unavailable"/> without running it when the fence was lost, the database fails, or a failure
     /// was seen less than <see cref="RetryDelay"/> ago; logs a failure once per burst and the recovery once.</summary>
     /// <param name="pending">Whether there is anything to write, asked under the lock; null: always.</param>
-    internal T Write<T>(Func<bool>? pending, Func<NpgsqlConnection, NpgsqlTransaction, T> change, T unavailable)
-    {
-        var fenced = false;
-        try
+    internal T Write<T>(Func<bool>? pending, Func<NpgsqlConnection, NpgsqlTransaction, T> change, T unavailable) =>
+        Call(pending, connection =>
         {
-            lock (Gate)
-            {
-                if (_fenced || pending?.Invoke() == false || (_failing && _clock.GetUtcNow() < _retryAt)) return unavailable;
-                try
-                {
-                    using var connection = _db.OpenConnection();
-                    using var transaction = connection.BeginTransaction();
-                    if (!PostgresSchema.HoldsFence(connection, transaction, Fence))
-                    {
-                        _fenced = fenced = true;
-                        return unavailable;
-                    }
-                    var result = change(connection, transaction);
-                    transaction.Commit();
-                    Succeeded();
-                    return result;
-                }
-                catch (Exception e) when (PostgresDatabase.IsDatabaseError(e))
-                {
-                    Failed(e);
-                    return unavailable;
-                }
-            }
-        }
-        finally
-        {
-            if (fenced) _onFenced();
-        }
-    }
+            using var transaction = connection.BeginTransaction();
+            if (!PostgresSchema.HoldsFence(connection, transaction, Fence)) return (false, unavailable);
+            var result = change(connection, transaction);
+            transaction.Commit();
+            return (true, result);
+        }, unavailable);
 
     T IPostgresAccess.Write<T>(Func<bool>? pending, Func<NpgsqlConnection, NpgsqlTransaction, T> change, T unavailable) =>
         Write(pending, change, unavailable);
@@ -265,23 +240,31 @@ public sealed class PostgresStateStore : IStateStore, IPostgresAccess
     /// need that, against a take); <paramref name="unavailable"/> when the fence was lost or the database fails (logged
     /// as a write). With <paramref name="claim"/> (a sender's look at the next message) the fence's epoch is compared
     /// first: a holder taken over finds nothing.</summary>
-    internal T Read<T>(Func<NpgsqlConnection, T> read, T unavailable, bool claim = false)
+    internal T Read<T>(Func<NpgsqlConnection, T> read, T unavailable, bool claim = false) =>
+        Call(null, connection => claim && !HoldsEpoch(connection) ? (false, unavailable) : (true, read(connection)), unavailable);
+
+    /// <summary>What every write and read of the store shares: under the store's lock, nothing when the fence was lost,
+    /// there is nothing <paramref name="pending"/>, or a failure was seen less than <see cref="RetryDelay"/> ago; else
+    /// <paramref name="call"/> on a new connection. When it finds the fence no longer the store's (<c>Held</c> false),
+    /// the fence counts as lost from then on, and <c>onFenced</c> is called once the lock is let go; a database
+    /// failure is logged (<see cref="Failed"/>). Either way the answer is <paramref name="unavailable"/>.</summary>
+    private T Call<T>(Func<bool>? pending, Func<NpgsqlConnection, (bool Held, T Result)> call, T unavailable)
     {
         var fenced = false;
         try
         {
             lock (Gate)
             {
-                if (_fenced || (_failing && _clock.GetUtcNow() < _retryAt)) return unavailable;
+                if (_fenced || pending?.Invoke() == false || (_failing && _clock.GetUtcNow() < _retryAt)) return unavailable;
                 try
                 {
                     using var connection = _db.OpenConnection();
-                    if (claim && !HoldsEpoch(connection))
+                    var (held, result) = call(connection);
+                    if (!held)
                     {
                         _fenced = fenced = true;
                         return unavailable;
                     }
-                    var result = read(connection);
                     Succeeded();
                     return result;
                 }
