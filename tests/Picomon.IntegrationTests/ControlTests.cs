@@ -11,7 +11,6 @@ namespace Picomon.IntegrationTests;
 [Collection(RealTime.Name)]
 public class ControlTests
 {
-    private const int SigKill = 9;
     private static readonly TimeSpan Deadline = Deadlines.Event;
 
     /// <summary>Runs <c>picomon ARGS</c> in <paramref name="dir"/>, as a user in that directory would.</summary>
@@ -179,7 +178,7 @@ public class ControlTests
         using (var killed = await Daemon.StartAsync(dir, config, checks: 1))
         {
             await StatusUntilAsync(dir, s => s.Contains("web/a"), "web/a listed", "-c", "daemon.conf");
-            killed.Signal(SigKill);
+            killed.Signal(Daemon.SigKill);
             await killed.WaitForExitAsync(Deadline);
         }
         Assert.True(File.Exists(Path.Combine(dir.Directory, "state", "control.sock")));

@@ -8,7 +8,6 @@ namespace Picomon.IntegrationTests;
 [Collection(RealTime.Name)]
 public class HoldCommandTests
 {
-    private const int SigKill = 9;
     private static readonly TimeSpan Deadline = Deadlines.Event;
 
     private static Task<(int ExitCode, string Stdout, string Stderr)> PicomonAsync(Workspace dir, params string[] args) =>
@@ -58,7 +57,7 @@ public class HoldCommandTests
 
             Assert.Equal((0, $"picomon: silence {other} expired\n", ""), await PicomonAsync(dir, "silence", "expire", other));
             Assert.Equal((1, "", $"picomon: no active silence '{other}'\n"), await PicomonAsync(dir, "silence", "expire", other));
-            picomon.Signal(SigKill);
+            picomon.Signal(Daemon.SigKill);
             await picomon.WaitForExitAsync(Deadline);
         }
 

@@ -11,7 +11,6 @@ namespace Picomon.IntegrationTests;
 [Collection(RealTime.Name)]
 public sealed class NotificationTests
 {
-    private const int SigKill = 9;
     private const string Secret = "s3cret-token";
 
     private static string Host(int n) => $"h{n:00}";
@@ -106,7 +105,7 @@ public sealed class NotificationTests
             });
 
             // kill -9 while the webhook's messages wait in its outbox.
-            first.Signal(SigKill);
+            first.Signal(Daemon.SigKill);
             await first.WaitForExitAsync(Deadlines.Event);
             var beforeRestart = hook.Requests.Count;
             second = PicomonBinary.Start(dir.Directory, "-c", "daemon.conf");

@@ -11,7 +11,6 @@ namespace Picomon.IntegrationTests;
 [Collection(RealTime.Name)]
 public sealed class RestartTests : IDisposable
 {
-    private const int SigKill = 9, SigTerm = 15;
     private static readonly TimeSpan Deadline = Deadlines.Event;
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("picomon-restart-");
 
@@ -45,7 +44,7 @@ public sealed class RestartTests : IDisposable
     {
         File.WriteAllText(Flag, "");
         await WaitForAlertsAsync(smtp, 2);
-        picomon.Signal(SigTerm);
+        picomon.Signal(Daemon.SigTerm);
         Assert.Equal(0, await picomon.WaitForExitAsync(Deadline));
         AssertProblemThenThreadedOk(Alerts(smtp));
     }
@@ -68,7 +67,7 @@ public sealed class RestartTests : IDisposable
         using (var first = Start())
         {
             await MailSentAsync(first, "[DOMAIN] Problem");
-            first.Signal(SigKill);
+            first.Signal(Daemon.SigKill);
             await first.WaitForExitAsync(Deadline);
         }
 
@@ -88,7 +87,7 @@ public sealed class RestartTests : IDisposable
         using (var first = Start())
         {
             await first.WaitForOutputAsync((_, err) => err.Contains("cannot send mail via"), Deadline);
-            first.Signal(SigKill);
+            first.Signal(Daemon.SigKill);
             await first.WaitForExitAsync(Deadline);
         }
 
@@ -106,7 +105,7 @@ public sealed class RestartTests : IDisposable
         using (var first = Start())
         {
             await MailSentAsync(first, "[DOMAIN] Problem");
-            first.Signal(SigTerm);
+            first.Signal(Daemon.SigTerm);
             Assert.Equal(0, await first.WaitForExitAsync(Deadline));
         }
         await smtp.WaitUntilAsync(s => s.Messages.Any(m => m.Message.Subject == "[DOMAIN] Picomon stopped"), "the stopped mail", Deadline);
