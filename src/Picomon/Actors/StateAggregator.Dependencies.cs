@@ -12,7 +12,7 @@ public sealed partial class StateAggregator
     private readonly DependencyHolds _dependencies = new();
     private IActorRef? _checksSupervisor;
 
-    private CheckState? RowOf(string id) => _table.GetValueOrDefault(id);
+    private CheckState? RowOf(string id) => Viewed(_table.GetValueOrDefault(id));
 
     /// <summary>The holds on a check now: the windows' and silences', its parents', and flapping while it flaps.</summary>
     private HoldReasons HoldsOn(CheckState row) => HeldNotifications.On(row.Flap, NonFlappingHolds(row));

@@ -56,6 +56,18 @@ public sealed class StateAggregatorSpecs : ActorSpec
     }
 
     [Fact]
+    public async Task A_steady_run_moves_the_last_run_on()
+    {
+        _aggregator.Tell(Ran("http4/web", true, T, CheckStatus.Ok, 0));
+        _aggregator.Tell(Ran("http4/web", true, T + Tick, CheckStatus.Ok, 0));
+
+        var row = Assert.Single((await SnapshotAsync()).Checks);
+
+        Assert.Equal((CheckStatus.Ok, 0, "", (DateTimeOffset?)(T + Tick), (TimeSpan?)TimeSpan.FromMilliseconds(250)),
+            (row.Status, row.ConsecutiveFailures, row.LastMessage, row.LastRun, row.LastDuration));
+    }
+
+    [Fact]
     public async Task A_recovery_clears_error_since_and_restarts_since()
     {
         _aggregator.Tell(Change("a", CheckStatus.Ok, CheckStatus.Error, T, failures: 1, errorSince: T));
