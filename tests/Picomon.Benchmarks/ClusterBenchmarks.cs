@@ -200,7 +200,11 @@ public sealed class ClusterBenchmarks(string picomon, string dir, Results result
             node.OutputDataReceived += (_, _) => { };
             node.BeginOutputReadLine();
             _nodes[i] = node;
-            await up.Task.WaitAsync(TimeSpan.FromMinutes(5));
+            // A node that exits or never comes up breaks the suite with what it said, not a bare timeout.
+            var ended = node.WaitForExitAsync();
+            if (await Task.WhenAny(up.Task, ended, Task.Delay(TimeSpan.FromMinutes(5))) != up.Task)
+                throw new InvalidOperationException($"cluster benchmark: node {i} " + (ended.IsCompleted ? $"exited with {node.ExitCode}" : "was not up within 5 minutes")
+                    + " before it was up in the cluster; its last lines:\n" + string.Join("\n", _lines[i].TakeLast(30).Select(l => l.Line)));
         }
 
         public void Kill(int i)
