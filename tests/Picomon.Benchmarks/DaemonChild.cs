@@ -24,6 +24,7 @@ public static class DaemonChild
     public static async Task<int> RunAsync(string configPath, TimeSpan warmup, TimeSpan measure)
     {
         Daemon.PreferShortGcPauses();
+        Daemon.CompleteSocketsInline();
         var settings = ConfigLoader.Load(configPath);
         var akka = ConfigurationFactory.ParseString($"""
             {TimerQueueScheduler.Hocon}
