@@ -18,7 +18,7 @@ public sealed class HttpBenchmarks(string picomon, string dir, Results results, 
     public async Task RunAsync(Listener tcp)
     {
         var without = await WithoutHttpAsync(tcp);
-        var port = Net.FreePort();
+        var port = DnsmasqServer.FreePort();
         using var daemon = await StartAsync(tcp, $"http.listen = \"127.0.0.1:{port}\"", "http");
         try
         {

@@ -26,7 +26,7 @@ public sealed class Nginx : IDisposable
         var binary = new[] { "/usr/sbin/nginx", "/usr/bin/nginx" }.FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException("nginx not found: apt-get install -y nginx-light");
         var root = Directory.CreateTempSubdirectory("picomon-bench-nginx-").FullName;
-        var port = Net.FreePort();
+        var port = DnsmasqServer.FreePort();
         File.WriteAllText(Path.Combine(root, "nginx.conf"), Config(root, port, accessLog));
         var info = new ProcessStartInfo(binary) { RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[] { "-p", root, "-c", Path.Combine(root, "nginx.conf") }) info.ArgumentList.Add(arg);
@@ -85,16 +85,9 @@ public sealed class Nginx : IDisposable
     }
 }
 
-/// <summary>Loopback helpers: free ports and waiting for a listener.</summary>
+/// <summary>Loopback helpers: waiting for a listener (free ports: <see cref="DnsmasqServer.FreePort"/>).</summary>
 public static class Net
 {
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     public static async Task WaitForListenerAsync(int port, Process owner)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
