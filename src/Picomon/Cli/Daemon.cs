@@ -112,10 +112,11 @@ public static class Daemon
     /// <summary>Socket completions run on the socket engine's own threads (one a core), not queued to the thread pool:
     /// a probe's steps after connect, send and receive are a few microseconds each, and the queueing cost a wake-up of
     /// a pool thread each (measured, 1,000 HTTP checks every 1 s: 3.2 context switches and ~220 µs of CPU a probe queued,
-    /// 2.0 and ~200 µs inline; README "Performance"). Safe here because no code of the daemon blocks in a socket's
-    /// continuation: probes, MailKit, webhooks, Kestrel and Npgsql's sockets are all used with async calls or with
-    /// sync calls only. The runtime reads the switch once, when the first socket is registered, so this runs before any; a
-    /// value already in the environment (<c>0</c> turns it off) is left alone.</summary>
+    /// 2.0 and ~200 µs inline; README "Performance"). Safe only while no code blocks in a socket's continuation (it
+    /// could wait for its own thread): the probes, MailKit, the webhooks' HttpClient and DnsClient use async calls only,
+    /// Npgsql (cluster) is called synchronously from actors, never from a continuation, and Kestrel queues its own
+    /// continuations. The runtime reads the switch once, when the first socket is registered, so this runs before any;
+    /// a value already in the environment (<c>0</c> turns it off) is left alone.</summary>
     public static void CompleteSocketsInline()
     {
         const string name = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
