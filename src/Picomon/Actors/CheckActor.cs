@@ -37,7 +37,7 @@ public sealed class CheckActor : UntypedActor
     private readonly CheckDefinition _check;
     private readonly IProbe _probe;
     private readonly IActorRef _aggregator;
-    private readonly TimeSpan _firstRunDelay;
+    private readonly DateTimeOffset _firstRunAt;
     private readonly LoadStats? _load;
     private readonly CheckStateMachine _machine;
     private readonly object _incarnation = new();
@@ -51,18 +51,20 @@ public sealed class CheckActor : UntypedActor
     private bool _runNowPending, _stopPending; // asked before restored: applied once restored
     private bool _inFlight, _stopping;
 
+    /// <param name="firstRunAt">When the first run is due, on the scheduler's clock: its place in the supervisor's spread.
+    /// The runs after it keep to that phase (see <see cref="Restore"/>).</param>
     /// <param name="load">Where each run's lateness and each skipped run are counted, if anywhere.</param>
-    public CheckActor(CheckDefinition check, IProbe probe, IActorRef aggregator, TimeSpan baseTick, TimeSpan firstRunDelay,
+    public CheckActor(CheckDefinition check, IProbe probe, IActorRef aggregator, TimeSpan baseTick, DateTimeOffset firstRunAt,
         LoadStats? load)
     {
-        (_check, _probe, _aggregator, _firstRunDelay, _load) = (check, probe, aggregator, firstRunDelay, load);
+        (_check, _probe, _aggregator, _firstRunAt, _load) = (check, probe, aggregator, firstRunAt, load);
         _machine = new CheckStateMachine(check.Interval(baseTick), check.ErrorInterval(baseTick), check.Retry, check.Rules);
     }
 
     // By reflection: the lambda form compiles an expression per actor (~1 KB of native memory, ~1 ms of CPU each).
-    public static Props Props(CheckDefinition check, IProbe probe, IActorRef aggregator, TimeSpan baseTick, TimeSpan firstRunDelay,
+    public static Props Props(CheckDefinition check, IProbe probe, IActorRef aggregator, TimeSpan baseTick, DateTimeOffset firstRunAt,
         LoadStats? load = null) =>
-        Akka.Actor.Props.Create(typeof(CheckActor), check, probe, aggregator, baseTick, firstRunDelay, load)
+        Akka.Actor.Props.Create(typeof(CheckActor), check, probe, aggregator, baseTick, firstRunAt, load)
             .WithMailbox(LeanMailbox.ConfigPath);
 
     /// <summary>A valid actor name for a check id, distinct for distinct ids (ids hold '/', ':', spaces…).</summary>
@@ -104,8 +106,7 @@ public sealed class CheckActor : UntypedActor
             Log.Debug("{0}: resuming as {1} ({2} failures in a row)", _check.Id, state.Status, state.ConsecutiveFailures);
         }
         _restored = true;
-        _due = Now + _firstRunDelay;
-        ScheduleNext();
+        StartSchedule(Now);
         if (_runNowPending) OnRunNow();
         if (_stopPending) OnStop();
     }
@@ -156,14 +157,36 @@ public sealed class CheckActor : UntypedActor
         ScheduleNext();
     }
 
-    private void StartRun(DateTimeOffset scheduled)
+    /// <summary>The first run at the check's place in the supervisor's spread (<see cref="_firstRunAt"/>), and every run
+    /// after it on the grid that place lays, one interval apart. A check the aggregator answers after its place (at the
+    /// start of a large configuration the answers come over a second or more, in bursts) still keeps to that grid: it
+    /// runs at once if it is late by at most a quarter of its interval, else at its next grid point.</summary>
+    /// <remarks>Were the grid laid from the answer, its bursts would stay in the schedule for good; were every late
+    /// check run at once, most would run twice in their first interval (measured: 10,000 HTTP checks every 2 s, starts
+    /// by 50 ms of the cycle from 0 to 2.2 times the even share with the grid laid from the answer, even with the place's
+    /// grid; README "Performance").</remarks>
+    private void StartSchedule(DateTimeOffset now)
+    {
+        var interval = _machine.Interval;
+        if (_firstRunAt <= now && now - _firstRunAt <= interval / 4)
+        {
+            StartRun(now, _firstRunAt + interval);
+            return;
+        }
+        _due = _firstRunAt > now ? _firstRunAt : _firstRunAt + interval * ((now - _firstRunAt).Ticks / interval.Ticks + 1);
+        ScheduleNext();
+    }
+
+    private void StartRun(DateTimeOffset scheduled) => StartRun(scheduled, scheduled + _machine.Interval);
+
+    private void StartRun(DateTimeOffset scheduled, DateTimeOffset next)
     {
         _scheduled = scheduled;
         _inFlight = true;
         _run ??= new ProbeRun(Self, _probe, _check.Target, _check.Timeout, _incarnation, _load, Context.System.Scheduler);
         // On the thread pool: a probe doing synchronous work before its first await must not hold the mailbox.
         _run.Start(scheduled, Now);
-        _due = scheduled + _machine.Interval;
+        _due = next;
         ScheduleNext();
     }
 

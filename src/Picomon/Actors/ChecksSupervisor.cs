@@ -94,8 +94,9 @@ public sealed class ChecksSupervisor : ReceiveActor, IWithTimers
         placement ??= Placement.Start;
         if (!placement.Partition) Context.ActorOf(LoadMonitor.Props(_load), LoadMonitor.ActorName);
         var window = placement.FirstRunWindow is { } w && w < baseTick ? w : baseTick;
+        var origin = Context.System.Scheduler.Now;
         for (var i = 0; i < checks.Count; i++)
-            Start(checks[i], i, checks.Count, window);
+            Start(checks[i], i, checks.Count, window, origin);
         if (!placement.Partition) _log.Info("Started {0} checks", checks.Count);
 
         Receive<RunAllNow>(_ =>
@@ -153,13 +154,14 @@ public sealed class ChecksSupervisor : ReceiveActor, IWithTimers
         if (_waiting.Remove(id)) Timers.Cancel(new RestartDue(id));
     }
 
-    /// <summary>Check i of N first runs at window × i / N (the base tick unless the placement says otherwise), so a
-    /// thousand checks do not start in the same millisecond.</summary>
-    private void Start(CheckDefinition check, int index, int count, TimeSpan? window = null)
+    /// <summary>Check i of N first runs at window × i / N (the base tick unless the placement says otherwise) after
+    /// <paramref name="origin"/> (now unless given: one instant for a whole batch), so a thousand checks do not start in
+    /// the same millisecond, and their runs after it stay as evenly spread.</summary>
+    private void Start(CheckDefinition check, int index, int count, TimeSpan? window = null, DateTimeOffset? origin = null)
     {
-        var firstRunDelay = TimeSpan.FromTicks((window ?? _baseTick).Ticks * index / count);
+        var firstRunAt = (origin ?? Context.System.Scheduler.Now) + TimeSpan.FromTicks((window ?? _baseTick).Ticks * index / count);
         var child = Context.ActorOf(
-            CheckActor.Props(check, _probeFactory(check), _aggregator, _baseTick, firstRunDelay, _load),
+            CheckActor.Props(check, _probeFactory(check), _aggregator, _baseTick, firstRunAt, _load),
             CheckActor.ActorName(check.Id));
         Context.Watch(child);
         _running.Add(child);
@@ -206,11 +208,12 @@ public sealed class ChecksSupervisor : ReceiveActor, IWithTimers
                 _replacing[current.Child] = check;
             }
         }
+        var now = Context.System.Scheduler.Now;
         for (var i = 0; i < added.Count; i++)
         {
             // A check removed by an earlier reload may still be stopping under the same name.
             var leaving = Context.Child(CheckActor.ActorName(added[i].Id));
-            if (leaving.IsNobody()) Start(added[i], i, added.Count);
+            if (leaving.IsNobody()) Start(added[i], i, added.Count, origin: now);
             else _replacing[leaving] = added[i];
         }
         Sender.Tell(new Reconfigured(unchanged, changed, added.Count, removed.Count));

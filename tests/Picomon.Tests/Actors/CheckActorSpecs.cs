@@ -25,7 +25,7 @@ public sealed class CheckActorSpecs : ActorSpec
 
     private async Task<IActorRef> StartAsync(CheckDefinition check, TimeSpan firstRunDelay, CheckState? state = null)
     {
-        var actor = Sys.ActorOf(CheckActor.Props(check, _probe, _aggregator, Tick, firstRunDelay), CheckActor.ActorName(check.Id));
+        var actor = Sys.ActorOf(CheckActor.Props(check, _probe, _aggregator, Tick, Clock.Now + firstRunDelay), CheckActor.ActorName(check.Id));
         await AnswerStatusRequestAsync(actor, check.Id, state);
         return actor;
     }
@@ -73,6 +73,39 @@ public sealed class CheckActorSpecs : ActorSpec
         var (_, run) = await RunAsync(success: true);
 
         Assert.Equal(_t0 + TimeSpan.FromSeconds(25), run.StartedAt);
+    }
+
+    [Fact]
+    public async Task Answered_a_little_after_its_place_it_runs_at_once_then_keeps_the_phase_of_its_place()
+    {
+        var check = ActorTestChecks.Check();
+        var place = _t0 + TimeSpan.FromSeconds(10);
+        var actor = Sys.ActorOf(CheckActor.Props(check, _probe, _aggregator, Tick, place));
+        await _aggregator.ExpectMsgAsync<GetCheckStatus>();
+        await AdvanceToAsync(place + Tick / 4, actor);
+
+        _aggregator.Reply(new CheckStatusReply(check.Id, null));
+
+        Assert.Equal(place + Tick / 4, (await RunAsync(success: true)).Run.StartedAt);
+        await RunAtAsync(actor, place + Tick, success: true);
+        await RunAtAsync(actor, place + 2 * Tick, success: true);
+        Assert.Equal(3, _probe.StartedCount);
+    }
+
+    [Fact]
+    public async Task Answered_long_after_its_place_it_first_runs_at_the_next_point_of_its_places_grid()
+    {
+        var check = ActorTestChecks.Check();
+        var place = _t0 + TimeSpan.FromSeconds(10);
+        var actor = Sys.ActorOf(CheckActor.Props(check, _probe, _aggregator, Tick, place));
+        await _aggregator.ExpectMsgAsync<GetCheckStatus>();
+        await AdvanceToAsync(place + Tick / 4 + TimeSpan.FromSeconds(1), actor);
+
+        _aggregator.Reply(new CheckStatusReply(check.Id, null));
+
+        await RunAtAsync(actor, place + Tick, success: true);
+        await RunAtAsync(actor, place + 2 * Tick, success: true);
+        Assert.Equal(2, _probe.StartedCount);
     }
 
     [Fact]
@@ -269,7 +302,7 @@ public sealed class CheckActorSpecs : ActorSpec
     public async Task Keeps_its_error_state_when_restarted_after_a_crash()
     {
         var check = ActorTestChecks.Check(retry: 0);
-        var actor = ChildActorOf(CheckActor.Props(check, _probe, _aggregator, Tick, TimeSpan.Zero),
+        var actor = ChildActorOf(CheckActor.Props(check, _probe, _aggregator, Tick, Clock.Now),
             new OneForOneStrategy(_ => Directive.Restart));
         await AnswerStatusRequestAsync(actor, check.Id, null);
         var (problem, _) = await RunAsync(success: false, "first");
@@ -292,7 +325,7 @@ public sealed class CheckActorSpecs : ActorSpec
     public async Task Runs_nothing_until_the_aggregator_has_said_where_it_stood()
     {
         var check = ActorTestChecks.Check();
-        var actor = Sys.ActorOf(CheckActor.Props(check, _probe, _aggregator, Tick, TimeSpan.FromSeconds(30)));
+        var actor = Sys.ActorOf(CheckActor.Props(check, _probe, _aggregator, Tick, Clock.Now + TimeSpan.FromSeconds(30)));
         await _aggregator.ExpectMsgAsync<GetCheckStatus>();
         actor.Tell(CheckActor.RunNow.Instance);
         await AdvanceAsync(2 * Tick, actor);
@@ -306,7 +339,7 @@ public sealed class CheckActorSpecs : ActorSpec
     public async Task Run_now_asked_twice_before_the_aggregator_answered_runs_once_then_on_schedule()
     {
         var check = ActorTestChecks.Check(every: 2);
-        var actor = Sys.ActorOf(CheckActor.Props(check, _probe, _aggregator, Tick, TimeSpan.FromSeconds(30)));
+        var actor = Sys.ActorOf(CheckActor.Props(check, _probe, _aggregator, Tick, Clock.Now + TimeSpan.FromSeconds(30)));
         await _aggregator.ExpectMsgAsync<GetCheckStatus>();
         actor.Tell(CheckActor.RunNow.Instance);
         actor.Tell(CheckActor.RunNow.Instance);
@@ -323,7 +356,7 @@ public sealed class CheckActorSpecs : ActorSpec
     public async Task A_stop_asked_before_the_aggregator_answered_stops_it_once_answered_without_running()
     {
         var check = ActorTestChecks.Check();
-        var actor = Sys.ActorOf(CheckActor.Props(check, _probe, _aggregator, Tick, TimeSpan.FromSeconds(30)));
+        var actor = Sys.ActorOf(CheckActor.Props(check, _probe, _aggregator, Tick, Clock.Now + TimeSpan.FromSeconds(30)));
         Watch(actor);
         await _aggregator.ExpectMsgAsync<GetCheckStatus>();
         actor.Tell(CheckActor.StopScheduling.Instance);
@@ -351,7 +384,7 @@ public sealed class CheckActorSpecs : ActorSpec
     public async Task Ignores_the_result_of_a_run_started_before_a_restart()
     {
         var check = ActorTestChecks.Check();
-        var actor = ChildActorOf(CheckActor.Props(check, _probe, _aggregator, Tick, TimeSpan.Zero),
+        var actor = ChildActorOf(CheckActor.Props(check, _probe, _aggregator, Tick, Clock.Now),
             new OneForOneStrategy(_ => Directive.Restart));
         await AnswerStatusRequestAsync(actor, check.Id, null);
         var stale = await _probe.NextRunAsync();

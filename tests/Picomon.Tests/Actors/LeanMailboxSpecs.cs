@@ -77,7 +77,7 @@ public sealed class LeanMailboxSpecs(ITestOutputHelper output) : ActorSpec(outpu
     [Fact]
     public async Task Check_actors_get_it_and_an_actor_on_it_receives_in_order()
     {
-        var props = CheckActor.Props(ActorTestChecks.Check(), new ControllableProbe(), TestActor, Tick, Tick);
+        var props = CheckActor.Props(ActorTestChecks.Check(), new ControllableProbe(), TestActor, Tick, Clock.Now + Tick);
         Assert.Equal(LeanMailbox.ConfigPath, props.Mailbox);
 
         var echo = Sys.ActorOf(Props.Create(() => new Echo()).WithMailbox(LeanMailbox.ConfigPath));
@@ -91,7 +91,7 @@ public sealed class LeanMailboxSpecs(ITestOutputHelper output) : ActorSpec(outpu
     public void An_actor_system_without_its_declaration_refuses_a_check_actor()
     {
         using var bare = ActorSystem.Create("bare", ConfigurationFactory.Empty);
-        var props = CheckActor.Props(ActorTestChecks.Check(), new ControllableProbe(), ActorRefs.Nobody, Tick, Tick);
+        var props = CheckActor.Props(ActorTestChecks.Check(), new ControllableProbe(), ActorRefs.Nobody, Tick, Clock.Now + Tick);
         Assert.ThrowsAny<ConfigurationException>(() => bare.ActorOf(props));
     }
 
