@@ -11,7 +11,7 @@ namespace Picomon.Benchmarks;
 
 /// <summary>The daemon's check pipeline in a process of its own (<c>Picomon.Benchmarks daemon-child CONFIG
 /// WARMUP MEASURE</c>): Picomon's configuration loader, <see cref="ChecksSupervisor"/>, check actors, real
-/// probes, <see cref="StateAggregator"/>, <see cref="TimerQueueScheduler"/> and GC latency mode, as the daemon starts them,
+/// probes, <see cref="StateAggregator"/>, <see cref="TimerQueueScheduler"/>, GC latency mode and start-up collection, as the daemon starts them,
 /// minus the generic host and mail. It hands in its own <see cref="LoadStats"/> to read the lateness of
 /// every run, prints <c>MEASURING</c> when the window opens and one <c>RESULT</c> line at its end, with the
 /// garbage collections of the window (<see cref="GcWatch"/>); when each numbered HTTP probe started goes to a file
@@ -26,6 +26,7 @@ public static class DaemonChild
         Daemon.PreferShortGcPauses();
         Daemon.CompleteSocketsInline();
         var settings = ConfigLoader.Load(configPath);
+        Daemon.CompactStartGarbage();
         var akka = ConfigurationFactory.ParseString($"""
             {TimerQueueScheduler.Hocon}
             {LeanMailbox.Hocon}

@@ -31,6 +31,7 @@ public static class Daemon
     public static async Task<int> RunAsync(PicomonSettings settings, bool debug)
     {
         PreferShortGcPauses();
+        CompactStartGarbage();
         CompleteSocketsInline();
         var level = debug ? LogLevel.Debug : settings.VerbLevel;
         using var signals = new SignalRelay();
@@ -108,6 +109,18 @@ public static class Daemon
     /// 0.3–1 s about once a minute. In this mode gen2 is collected in the background, and a blocking
     /// collection happens only if memory runs short.</summary>
     public static void PreferShortGcPauses() => GCSettings.LatencyMode = GCLatencyMode.SustainedLowLatency;
+
+    /// <summary>One blocking, compacting collection of the whole heap, the large objects' included, once the configuration
+    /// is read and before anything runs. Reading a large configuration leaves its parse behind in gen2; the checks' actors,
+    /// made next, were laid out between that garbage, and in <see cref="PreferShortGcPauses"/>'s mode gen2 is not compacted,
+    /// so the gaps stayed for good. Measured (100,000 HTTP checks every 60 s, daemon child, RSS 2.5 minutes after start):
+    /// 587 MB without, 436 MB with, for a pause of ~0.34 s before the first run (the same collection made once the checks
+    /// ran: 1.4 s, and 865 runs more than 1 s late). With a few checks it takes milliseconds.</summary>
+    public static void CompactStartGarbage()
+    {
+        GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+    }
 
     /// <summary>Socket completions run on the socket engine's own threads (one a core), not queued to the thread pool:
     /// a probe's steps after connect, send and receive are a few microseconds each, and the queueing cost a wake-up of
