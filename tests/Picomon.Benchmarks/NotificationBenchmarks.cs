@@ -36,6 +36,14 @@ public sealed partial class NotificationBenchmarks(string picomon, string dir, R
         try
         {
             await Until(() => target.Accepted >= checks, "every check's first run", TimeSpan.FromMinutes(2));
+            // A run-now passes over a check whose run is in flight (its result stands): the signal waits for the runs'
+            // ends, not only their connections, or a check still finishing its first run would never fail.
+            var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+            while (!await AllRanAsync(config))
+            {
+                if (DateTime.UtcNow > deadline) throw new TimeoutException("notification benchmark: the first runs did not all end within 2 minutes");
+                await Task.Delay(500);
+            }
             target.Reply = "down\n";
             Signal(daemon.Id, 10);
             await Until(() => items.Count >= checks, $"{checks} notifications in digests", TimeSpan.FromMinutes(5));
@@ -145,6 +153,15 @@ public sealed partial class NotificationBenchmarks(string picomon, string dir, R
                 return _count;
             }
         }
+    }
+
+    /// <summary>Whether every check of the daemon has a run behind it: <c>picomon status</c> lists none "(not run yet)".</summary>
+    private async Task<bool> AllRanAsync(string config)
+    {
+        using var status = PicomonBinary.Start(picomon, ["status", "-c", config]);
+        var (output, _) = (await status.StandardOutput.ReadToEndAsync(), await status.StandardError.ReadToEndAsync());
+        await status.WaitForExitAsync();
+        return output.Contains("ok", StringComparison.Ordinal) && !output.Contains("(not run yet)", StringComparison.Ordinal);
     }
 
     private static async Task Until(Func<bool> condition, string what, TimeSpan within)
