@@ -52,7 +52,7 @@ public sealed class CheckActor : UntypedActor
     private bool _inFlight, _stopping;
 
     /// <param name="firstRunAt">When the first run is due, on the scheduler's clock: its place in the supervisor's spread.
-    /// The runs after it keep to that phase (see <see cref="Restore"/>).</param>
+    /// The runs after it keep to that phase (see <see cref="StartSchedule"/>).</param>
     /// <param name="load">Where each run's lateness and each skipped run are counted, if anywhere.</param>
     public CheckActor(CheckDefinition check, IProbe probe, IActorRef aggregator, TimeSpan baseTick, DateTimeOffset firstRunAt,
         LoadStats? load)

@@ -75,16 +75,22 @@ public sealed class CheckActorSpecs : ActorSpec
         Assert.Equal(_t0 + TimeSpan.FromSeconds(25), run.StartedAt);
     }
 
+    /// <summary>A check whose place in the spread is <paramref name="place"/>, answered by the aggregator at <paramref name="answeredAt"/>.</summary>
+    private async Task<IActorRef> StartAnsweredAtAsync(DateTimeOffset place, DateTimeOffset answeredAt)
+    {
+        var check = ActorTestChecks.Check();
+        var actor = Sys.ActorOf(CheckActor.Props(check, _probe, _aggregator, Tick, place));
+        await _aggregator.ExpectMsgAsync<GetCheckStatus>();
+        await AdvanceToAsync(answeredAt, actor);
+        _aggregator.Reply(new CheckStatusReply(check.Id, null));
+        return actor;
+    }
+
     [Fact]
     public async Task Answered_a_little_after_its_place_it_runs_at_once_then_keeps_the_phase_of_its_place()
     {
-        var check = ActorTestChecks.Check();
         var place = _t0 + TimeSpan.FromSeconds(10);
-        var actor = Sys.ActorOf(CheckActor.Props(check, _probe, _aggregator, Tick, place));
-        await _aggregator.ExpectMsgAsync<GetCheckStatus>();
-        await AdvanceToAsync(place + Tick / 4, actor);
-
-        _aggregator.Reply(new CheckStatusReply(check.Id, null));
+        var actor = await StartAnsweredAtAsync(place, place + Tick / 4);
 
         Assert.Equal(place + Tick / 4, (await RunAsync(success: true)).Run.StartedAt);
         await RunAtAsync(actor, place + Tick, success: true);
@@ -95,13 +101,8 @@ public sealed class CheckActorSpecs : ActorSpec
     [Fact]
     public async Task Answered_long_after_its_place_it_first_runs_at_the_next_point_of_its_places_grid()
     {
-        var check = ActorTestChecks.Check();
         var place = _t0 + TimeSpan.FromSeconds(10);
-        var actor = Sys.ActorOf(CheckActor.Props(check, _probe, _aggregator, Tick, place));
-        await _aggregator.ExpectMsgAsync<GetCheckStatus>();
-        await AdvanceToAsync(place + Tick / 4 + TimeSpan.FromSeconds(1), actor);
-
-        _aggregator.Reply(new CheckStatusReply(check.Id, null));
+        var actor = await StartAnsweredAtAsync(place, place + Tick / 4 + TimeSpan.FromSeconds(1));
 
         await RunAtAsync(actor, place + Tick, success: true);
         await RunAtAsync(actor, place + 2 * Tick, success: true);
