@@ -150,7 +150,7 @@ public sealed class CheckActor : UntypedActor
         }
         // Single flight: every grid point passed while the run is going is skipped, not queued.
         var interval = _machine.Interval;
-        var skipped = (Now - _due).Ticks / interval.Ticks + 1;
+        var skipped = PointsUpTo(_due, Now, interval);
         Log.Debug("{0}: previous run still in flight, skipping {1} run(s)", _check.Id, skipped);
         _load?.RecordSkipped(skipped);
         _due += interval * skipped;
@@ -173,9 +173,14 @@ public sealed class CheckActor : UntypedActor
             StartRun(now, _firstRunAt + interval);
             return;
         }
-        _due = _firstRunAt > now ? _firstRunAt : _firstRunAt + interval * ((now - _firstRunAt).Ticks / interval.Ticks + 1);
+        _due = _firstRunAt > now ? _firstRunAt : _firstRunAt + interval * PointsUpTo(_firstRunAt, now, interval);
         ScheduleNext();
     }
+
+    /// <summary>How many points of the grid through <paramref name="point"/> (at or before <paramref name="now"/>) fall
+    /// from it up to <paramref name="now"/>, both included: the next point after now is that many intervals on.</summary>
+    private static long PointsUpTo(DateTimeOffset point, DateTimeOffset now, TimeSpan interval) =>
+        (now - point).Ticks / interval.Ticks + 1;
 
     private void StartRun(DateTimeOffset scheduled) => StartRun(scheduled, scheduled + _machine.Interval);
 
