@@ -7,13 +7,15 @@ using Picomon.Benchmarks;
 if (args is ["daemon-child", var config, var warmup, var measure])
     return await DaemonChild.RunAsync(config, TimeSpan.FromSeconds(double.Parse(warmup, CultureInfo.InvariantCulture)),
         TimeSpan.FromSeconds(double.Parse(measure, CultureInfo.InvariantCulture)));
+if (args is ["socket-floor", var mode, var port])
+    return await SocketFloor.ChildAsync(mode, int.Parse(port, CultureInfo.InvariantCulture));
 if (args is ["idle-part", var level, var partDir])
     return await IdleParts.ChildAsync(level, partDir);
 
 // --only SECTION runs one of: startup, one, alert, notify, hostile, idle, idle-parts, cpu, daemon, daemon-10k, daemon-100k, http,
 // cluster, cluster-failover (to re-measure a figure alone; daemon-10k is the 10,000 HTTP checks row of daemon, daemon-100k
 // its two 100,000-check rows; cpu is the CPU per probe
-// beside Monit; http is the HTTP front end at 100,000 checks; cluster is the failover time and 100,000 checks over
+// beside Monit and the sockets' floor under it; http is the HTTP front end at 100,000 checks; cluster is the failover time and 100,000 checks over
 // three nodes, with a throw-away PostgreSQL; cluster-failover is its failover row alone).
 var quick = args.Contains("--quick");
 var onlyAt = Array.IndexOf(args, "--only");
@@ -60,7 +62,11 @@ try
     if (Runs("cpu") || Runs("daemon") || only is "daemon-10k" or "daemon-100k")
     {
         using var logged = await Nginx.StartAsync(accessLog: true);
-        if (Runs("cpu")) await new ProbeCost(picomon, dir, results, quick).RunAsync(logged);
+        if (Runs("cpu"))
+        {
+            await new ProbeCost(picomon, dir, results, quick).RunAsync(logged);
+            await new SocketFloor(dir, results, quick).RunAsync(logged);
+        }
         if (Runs("daemon") || only is "daemon-10k" or "daemon-100k")
             await DaemonFiguresAsync(new DaemonBenchmarks(dir, results, logged), logged.Port, tcp.Port, quick, only);
     }

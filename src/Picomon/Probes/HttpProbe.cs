@@ -63,9 +63,9 @@ public sealed class HttpProbe : IProbe
         var host = target.Address is null ? null : HostHeader(target.Address);
         if (host is not null && !IsHost(host))
             return ProbeResult.Fail(_options.Vhost is null ? $"invalid host name '{target.Address}'" : $"invalid vhost '{_options.Vhost}'");
-        var (socket, error) = await ProbeNet.ConnectAsync(target, _options.Port, cancellationToken);
-        if (socket is null) return ProbeResult.Fail(error!);
-        Stream stream = new NetworkStream(socket, ownsSocket: true);
+        // Nagle's algorithm off for TLS only: a plain request is written at once, in one piece.
+        var (stream, error) = await ProbeNet.OpenAsync(target, _options.Port, noDelay: _tls, cancellationToken);
+        if (stream is null) return ProbeResult.Fail(error!);
         try
         {
             DateTime? notAfter = null;

@@ -51,6 +51,31 @@ public static class ProbeNet
         }
     }
 
+    /// <summary>Resolves the target's address and opens a TCP connection to <paramref name="port"/> as a stream: on Linux
+    /// a <see cref="LoopStream"/> (<see cref="SocketLoop"/> says why), elsewhere a <see cref="NetworkStream"/>.
+    /// <paramref name="noDelay"/> turns Nagle's algorithm off, for a protocol that writes in several pieces before it reads.</summary>
+    public static async Task<(Stream? Stream, string? Error)> OpenAsync(
+        ProbeTarget target, int port, bool noDelay, CancellationToken cancellationToken)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            var (socket, failure) = await ConnectAsync(target, port, cancellationToken);
+            if (socket is not null) socket.NoDelay = noDelay;
+            return socket is null ? (null, failure) : (new NetworkStream(socket, ownsSocket: true), null);
+        }
+        if (target.Address is null) return (null, "no address to connect to");
+        var (address, error) = await ResolveAsync(target.Address, target.Family, cancellationToken);
+        if (address is null) return (null, error);
+        try
+        {
+            return (await LoopStream.ConnectAsync(new IPEndPoint(address, port), noDelay, cancellationToken), null);
+        }
+        catch (SocketException e)
+        {
+            return (null, NetErrors.Describe(e));
+        }
+    }
+
     private static string FamilyName(AddressFamily family) =>
         family == AddressFamily.InterNetworkV6 ? "IPv6" : "IPv4";
 }

@@ -1,0 +1,148 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Picomon.Net;
+
+namespace Picomon.Tests.Net;
+
+/// <summary>The probes' epoll-backed stream against real loopback listeners: what it sends and reads, how it fails,
+/// and that a wait ends on cancellation and on disposal. Each wait has a generous deadline; nothing is timed.</summary>
+public sealed class LoopStreamTests : IDisposable
+{
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(30);
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+
+    public LoopStreamTests() => _listener.Start();
+
+    public void Dispose() => _listener.Dispose();
+
+    private IPEndPoint Endpoint => (IPEndPoint)_listener.LocalEndpoint;
+
+    [Fact]
+    public async Task Writes_what_it_is_given_and_reads_the_reply_then_the_end()
+    {
+        var served = Task.Run(async () =>
+        {
+            using var peer = await _listener.AcceptSocketAsync();
+            var buffer = new byte[5];
+            var got = 0;
+            while (got < buffer.Length) got += await peer.ReceiveAsync(buffer.AsMemory(got));
+            await peer.SendAsync(Encoding.ASCII.GetBytes($"you said {Encoding.ASCII.GetString(buffer)}"));
+            peer.Shutdown(SocketShutdown.Send);
+        });
+        using var cancel = new CancellationTokenSource(Generous);
+        await using var stream = await LoopStream.ConnectAsync(Endpoint, noDelay: false, cancel.Token);
+        await stream.WriteAsync("hello"u8.ToArray(), cancel.Token);
+
+        var reply = new MemoryStream();
+        var chunk = new byte[4];
+        int n;
+        while ((n = await stream.ReadAsync(chunk, cancel.Token)) > 0) reply.Write(chunk, 0, n);
+
+        Assert.Equal("you said hello", Encoding.ASCII.GetString(reply.ToArray()));
+        await served.WaitAsync(Generous);
+    }
+
+    [Fact]
+    public async Task Connecting_where_nothing_listens_is_refused_as_a_socket_would_say()
+    {
+        var port = Endpoint.Port;
+        _listener.Stop();
+
+        var error = await Assert.ThrowsAsync<SocketException>(async () =>
+            await LoopStream.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), noDelay: true, CancellationToken.None));
+
+        Assert.Equal(SocketError.ConnectionRefused, error.SocketErrorCode);
+        Assert.Equal("Connection refused", NetErrors.Describe(error));
+    }
+
+    [Fact]
+    public async Task A_read_from_a_silent_peer_ends_when_its_token_is_cancelled()
+    {
+        var accepted = _listener.AcceptSocketAsync();
+        await using var stream = await LoopStream.ConnectAsync(Endpoint, noDelay: false, CancellationToken.None);
+        using var peer = await accepted.WaitAsync(Generous);
+        using var cancel = new CancellationTokenSource();
+
+        var read = stream.ReadAsync(new byte[16], cancel.Token).AsTask();
+        cancel.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => read.WaitAsync(Generous));
+    }
+
+    [Fact]
+    public async Task A_read_waiting_when_the_stream_is_disposed_ends_with_ObjectDisposedException()
+    {
+        var accepted = _listener.AcceptSocketAsync();
+        var stream = await LoopStream.ConnectAsync(Endpoint, noDelay: false, CancellationToken.None);
+        using var peer = await accepted.WaitAsync(Generous);
+
+        var read = stream.ReadAsync(new byte[16]).AsTask();
+        await stream.DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => read.WaitAsync(Generous));
+    }
+
+    [Fact]
+    public async Task A_reset_by_the_peer_reads_as_connection_reset()
+    {
+        var accepted = _listener.AcceptSocketAsync();
+        await using var stream = await LoopStream.ConnectAsync(Endpoint, noDelay: false, CancellationToken.None);
+        using (var peer = await accepted.WaitAsync(Generous))
+        {
+            peer.LingerState = new LingerOption(true, 0); // closing sends a reset
+            peer.Close();
+        }
+
+        var error = await Assert.ThrowsAsync<IOException>(async () =>
+        {
+            using var cancel = new CancellationTokenSource(Generous);
+            while (await stream.ReadAsync(new byte[16], cancel.Token) > 0) { }
+        });
+
+        Assert.Equal("Connection reset by peer", NetErrors.Describe(error));
+    }
+
+    [Fact]
+    public async Task Many_streams_at_once_and_one_after_the_other_each_get_their_own_reply()
+    {
+        // More than the loop's first 64 slots, twice over: the slots grow, and are reused with a new generation.
+        var served = Task.Run(async () =>
+        {
+            for (var i = 0; i < 400; i++)
+            {
+                var peer = await _listener.AcceptSocketAsync();
+                _ = Task.Run(async () =>
+                {
+                    using (peer)
+                    {
+                        var id = new byte[4];
+                        var got = 0;
+                        while (got < 4) got += await peer.ReceiveAsync(id.AsMemory(got));
+                        await peer.SendAsync(id);
+                    }
+                });
+            }
+        });
+        using var cancel = new CancellationTokenSource(Generous);
+        for (var round = 0; round < 2; round++)
+        {
+            var replies = await Task.WhenAll(Enumerable.Range(round * 200, 200).Select(async i =>
+            {
+                await using var stream = await LoopStream.ConnectAsync(Endpoint, noDelay: false, cancel.Token);
+                await stream.WriteAsync(BitConverter.GetBytes(i), cancel.Token);
+                var reply = new byte[4];
+                var got = 0;
+                while (got < 4)
+                {
+                    var n = await stream.ReadAsync(reply.AsMemory(got), cancel.Token);
+                    if (n == 0) break;
+                    got += n;
+                }
+                return (Sent: i, Got: got == 4 ? BitConverter.ToInt32(reply) : -1);
+            }));
+            Assert.All(replies, r => Assert.Equal(r.Sent, r.Got));
+        }
+        await served.WaitAsync(Generous);
+    }
+}
