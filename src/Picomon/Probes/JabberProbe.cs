@@ -30,9 +30,9 @@ public sealed partial class JabberProbe(int port) : IProbe
 
     public async Task<ProbeResult> RunAsync(ProbeTarget target, CancellationToken cancellationToken)
     {
-        var (socket, error) = await ProbeNet.ConnectAsync(target, port, cancellationToken);
-        if (socket is null) return ProbeResult.Fail(error!);
-        await using var stream = new NetworkStream(socket, ownsSocket: true);
+        var (opened, error) = await ProbeNet.OpenAsync(target, port, noDelay: true, cancellationToken);
+        if (opened is null) return ProbeResult.Fail(error!);
+        await using var stream = opened;
         try
         {
             await stream.WriteAsync(Encoding.UTF8.GetBytes(StreamHeader(target)), cancellationToken);

@@ -5,7 +5,7 @@ using Picomon.Net;
 namespace Picomon.Probes;
 
 /// <summary>Network plumbing shared by the probes: resolving a target in its address family,
-/// connecting a TCP socket, and turning an exception into a short failure message.</summary>
+/// opening a TCP connection, and the cap on what a probe reads.</summary>
 public static class ProbeNet
 {
     /// <summary>The replies a probe reads are capped at this many bytes.</summary>
@@ -31,8 +31,9 @@ public static class ProbeNet
         }
     }
 
-    /// <summary>Resolves the target's address and connects a TCP socket to <paramref name="port"/>.</summary>
-    public static async Task<(Socket? Socket, string? Error)> ConnectAsync(
+    /// <summary>Resolves the target's address and connects a TCP socket to <paramref name="port"/> (where there is no
+    /// <see cref="SocketLoop"/>).</summary>
+    private static async Task<(Socket? Socket, string? Error)> ConnectAsync(
         ProbeTarget target, int port, CancellationToken cancellationToken)
     {
         if (target.Address is null) return (null, "no address to connect to");

@@ -36,9 +36,9 @@ public sealed class SmtpProbe(SmtpOptions options) : IProbe
 
     public async Task<ProbeResult> RunAsync(ProbeTarget target, CancellationToken cancellationToken)
     {
-        var (socket, error) = await ProbeNet.ConnectAsync(target, options.Port, cancellationToken);
-        if (socket is null) return ProbeResult.Fail(error!);
-        await using var stream = new NetworkStream(socket, ownsSocket: true);
+        var (opened, error) = await ProbeNet.OpenAsync(target, options.Port, noDelay: true, cancellationToken);
+        if (opened is null) return ProbeResult.Fail(error!);
+        await using var stream = opened;
         var session = new Session(stream, cancellationToken);
         try
         {
@@ -87,7 +87,7 @@ public sealed class SmtpProbe(SmtpOptions options) : IProbe
     }
 
     /// <summary>One connection's line reader and writer, with the read budget shared by every reply.</summary>
-    private sealed class Session(NetworkStream stream, CancellationToken cancellationToken)
+    private sealed class Session(Stream stream, CancellationToken cancellationToken)
     {
         private readonly byte[] _buffer = new byte[4096];
         private readonly MemoryStream _line = new();

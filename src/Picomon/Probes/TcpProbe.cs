@@ -28,9 +28,9 @@ public sealed class TcpProbe(int port, string? send, Regex? expect) : IProbe
 
     public async Task<ProbeResult> RunAsync(ProbeTarget target, CancellationToken cancellationToken)
     {
-        var (socket, error) = await ProbeNet.ConnectAsync(target, port, cancellationToken);
-        if (socket is null) return ProbeResult.Fail(error!);
-        await using var stream = new NetworkStream(socket, ownsSocket: true);
+        var (opened, error) = await ProbeNet.OpenAsync(target, port, noDelay: false, cancellationToken);
+        if (opened is null) return ProbeResult.Fail(error!);
+        await using var stream = opened;
         try
         {
             if (send is not null) await stream.WriteAsync(Encoding.UTF8.GetBytes(send), cancellationToken);
