@@ -125,7 +125,9 @@ public static class Daemon
     /// <summary>Socket completions run on the socket engine's own threads (one a core), not queued to the thread pool:
     /// a probe's steps after connect, send and receive are a few microseconds each, and the queueing cost a wake-up of
     /// a pool thread each (measured, 1,000 HTTP checks every 1 s: 3.2 context switches and ~220 µs of CPU a probe queued,
-    /// 2.0 and ~200 µs inline; README "Performance"). Safe only while no code blocks in a socket's continuation (it
+    /// 2.0 and ~200 µs inline; README "Performance"). Since the TCP-based probes moved to Picomon's own loop
+    /// (<see cref="Net.SocketLoop"/>, Linux), this concerns the runtime's sockets that remain: DNS and OpenVPN probes,
+    /// mail, webhooks, and the probes where there is no epoll. Safe only while no code blocks in a socket's continuation (it
     /// could wait for its own thread): the probes, MailKit, the webhooks' HttpClient and DnsClient use async calls only,
     /// Npgsql (cluster) is called synchronously from actors, never from a continuation, and Kestrel queues its own
     /// continuations. The runtime reads the switch once, when the first socket is registered, so this runs before any;
