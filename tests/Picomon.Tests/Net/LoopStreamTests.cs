@@ -57,6 +57,24 @@ public sealed class LoopStreamTests : IDisposable
     }
 
     [Fact]
+    public async Task A_connect_that_gets_no_answer_ends_when_its_token_is_cancelled()
+    {
+        // A listener with no room in its accept queue (backlog 0 holds one connection): the kernel drops the next SYN,
+        // so that connect stays under way until it is given up.
+        using var full = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        full.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        full.Listen(0);
+        var endpoint = (IPEndPoint)full.LocalEndPoint!;
+        await using var first = await LoopStream.ConnectAsync(endpoint, noDelay: false, CancellationToken.None).AsTask().WaitAsync(Generous);
+        using var cancel = new CancellationTokenSource();
+
+        var second = LoopStream.ConnectAsync(endpoint, noDelay: false, cancel.Token).AsTask();
+        cancel.Cancel();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => second.WaitAsync(Generous));
+    }
+
+    [Fact]
     public async Task A_read_from_a_silent_peer_ends_when_its_token_is_cancelled()
     {
         var accepted = _listener.AcceptSocketAsync();
