@@ -31,49 +31,40 @@ public static class ProbeNet
         }
     }
 
-    /// <summary>Resolves the target's address and connects a TCP socket to <paramref name="port"/> (where there is no
-    /// <see cref="SocketLoop"/>).</summary>
-    private static async Task<(Socket? Socket, string? Error)> ConnectAsync(
-        ProbeTarget target, int port, CancellationToken cancellationToken)
-    {
-        if (target.Address is null) return (null, "no address to connect to");
-        var (address, error) = await ResolveAsync(target.Address, target.Family, cancellationToken);
-        if (address is null) return (null, error);
-        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        try
-        {
-            await socket.ConnectAsync(new IPEndPoint(address, port), cancellationToken);
-            return (socket, null);
-        }
-        catch (Exception e) when (e is SocketException or IOException)
-        {
-            socket.Dispose();
-            return (null, NetErrors.Describe(e));
-        }
-    }
-
     /// <summary>Resolves the target's address and opens a TCP connection to <paramref name="port"/> as a stream: on Linux
     /// a <see cref="LoopStream"/> (<see cref="SocketLoop"/> says why), elsewhere a <see cref="NetworkStream"/>.
     /// <paramref name="noDelay"/> turns Nagle's algorithm off, for a protocol that writes in several pieces before it reads.</summary>
     public static async Task<(Stream? Stream, string? Error)> OpenAsync(
         ProbeTarget target, int port, bool noDelay, CancellationToken cancellationToken)
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            var (socket, failure) = await ConnectAsync(target, port, cancellationToken);
-            if (socket is not null) socket.NoDelay = noDelay;
-            return socket is null ? (null, failure) : (new NetworkStream(socket, ownsSocket: true), null);
-        }
         if (target.Address is null) return (null, "no address to connect to");
         var (address, error) = await ResolveAsync(target.Address, target.Family, cancellationToken);
         if (address is null) return (null, error);
+        var endpoint = new IPEndPoint(address, port);
         try
         {
-            return (await LoopStream.ConnectAsync(new IPEndPoint(address, port), noDelay, cancellationToken), null);
+            return OperatingSystem.IsLinux()
+                ? (await LoopStream.ConnectAsync(endpoint, noDelay, cancellationToken), null)
+                : (await ConnectSocketAsync(endpoint, noDelay, cancellationToken), null);
         }
-        catch (SocketException e)
+        catch (Exception e) when (e is SocketException or IOException)
         {
             return (null, NetErrors.Describe(e));
+        }
+    }
+
+    private static async Task<Stream> ConnectSocketAsync(IPEndPoint endpoint, bool noDelay, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = noDelay };
+        try
+        {
+            await socket.ConnectAsync(endpoint, cancellationToken);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
         }
     }
 
