@@ -41,7 +41,8 @@ internal sealed unsafe partial class SocketLoop
         thread.UnsafeStart();
     }
 
-    /// <summary>Watches <paramref name="stream"/>'s socket (edge-triggered, both directions) from now on.</summary>
+    /// <summary>Watches <paramref name="stream"/>'s socket (edge-triggered, both directions) from now on. If the watch
+    /// fails, the stream keeps its slot until it is disposed (<see cref="Remove"/>).</summary>
     public void Add(LoopStream stream, int fd)
     {
         lock (_gate)
@@ -57,19 +58,14 @@ internal sealed unsafe partial class SocketLoop
             Events = EpollIn | EpollOut | EpollRdHup | EpollEt,
             Data = (uint)stream.Slot | ((ulong)stream.Generation << 32),
         };
-        if (epoll_ctl(_epoll, EpollCtlAdd, fd, &change) < 0)
-        {
-            var errno = Marshal.GetLastPInvokeError();
-            Remove(stream, fd: -1);
-            throw LoopStream.Error(errno);
-        }
+        if (epoll_ctl(_epoll, EpollCtlAdd, fd, &change) < 0) throw LoopStream.Error(Marshal.GetLastPInvokeError());
     }
 
-    /// <summary>Stops watching the stream's socket (before it is closed) and frees its slot; <paramref name="fd"/> -1 when
-    /// it was never watched.</summary>
+    /// <summary>Stops watching the stream's socket (before it is closed; a socket never watched is refused harmlessly)
+    /// and frees its slot.</summary>
     public void Remove(LoopStream stream, int fd)
     {
-        if (fd >= 0) epoll_ctl(_epoll, EpollCtlDel, fd, null);
+        epoll_ctl(_epoll, EpollCtlDel, fd, null);
         lock (_gate)
         {
             if (!ReferenceEquals(_slots[stream.Slot], stream)) return;
