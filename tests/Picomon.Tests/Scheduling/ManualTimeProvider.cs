@@ -26,13 +26,17 @@ internal sealed class ManualTimeProvider(long frequency = TimeSpan.TicksPerSecon
         return timer;
     }
 
-    /// <summary>Moves the clock on, firing each timer whose due time is passed, on this thread, in due order.</summary>
+    /// <summary>How long after its due time a timer fires (the system's timers wake late, by a few milliseconds).</summary>
+    public TimeSpan WakeLate { get; set; }
+
+    /// <summary>Moves the clock on, firing each timer whose due time (plus <see cref="WakeLate"/>) is passed, on this
+    /// thread, in due order.</summary>
     public void Advance(TimeSpan by)
     {
         var end = Interlocked.Read(ref _now) + by.Ticks;
         while (NextDue(end) is { } timer)
         {
-            Interlocked.Exchange(ref _now, Math.Max(Interlocked.Read(ref _now), timer.DueAt!.Value));
+            Interlocked.Exchange(ref _now, Math.Max(Interlocked.Read(ref _now), timer.DueAt!.Value + WakeLate.Ticks));
             timer.Fire();
         }
         Interlocked.Exchange(ref _now, end);
@@ -41,7 +45,7 @@ internal sealed class ManualTimeProvider(long frequency = TimeSpan.TicksPerSecon
     private ManualTimer? NextDue(long end)
     {
         lock (_timers)
-            return _timers.Where(t => t.DueAt <= end).MinBy(t => t.DueAt);
+            return _timers.Where(t => t.DueAt + WakeLate.Ticks <= end).MinBy(t => t.DueAt);
     }
 
     private static readonly TimeSpan MaxDelay = TimeSpan.FromMilliseconds(0xFFFFFFFE);

@@ -60,6 +60,21 @@ public sealed class TimerQueueSchedulerCoalescingTests : IDisposable
     }
 
     [Fact]
+    public void A_slot_that_wakes_late_fires_its_own_timers_and_leaves_those_due_since_to_the_next_slot()
+    {
+        var start = _clock.GetTimestamp();
+        _clock.WakeLate = Window * 0.4;
+        Advanced.ScheduleOnce(Window * 0.9, Record("this slot"));
+        Advanced.ScheduleOnce(Window * 1.1, Record("next slot, due before the late wake-up"));
+
+        _clock.Advance(Window * 1.5);
+        Assert.Equal([("this slot", start + (Window * 1.4).Ticks)], _fired);
+
+        _clock.Advance(Window);
+        Assert.Equal(("next slot, due before the late wake-up", start + (Window * 2.4).Ticks), _fired[^1]);
+    }
+
+    [Fact]
     public void A_timer_scheduled_into_the_armed_slot_does_not_rearm_the_clock()
     {
         Advanced.ScheduleOnce(Window * 0.5, Record("first"));
