@@ -5,12 +5,12 @@ using Picomon.Scheduling;
 
 namespace Picomon.Tests.Scheduling;
 
-/// <summary>The scheduler as the daemon runs it, timers fired by slots of <see cref="TimerQueueScheduler.CoalesceWindow"/>,
-/// on a hand-moved clock: never before the due time, at most one window after it, one wake-up per slot, and a
-/// repeating timer keeps its interval.</summary>
+/// <summary>The scheduler's slots on a hand-moved clock: at a fixed width (the daemon's narrowest), timers fire never before
+/// the due time, at most one width after it, one wake-up per slot, and a repeating timer keeps its interval; with the
+/// daemon's widths, the width follows the rate of timers.</summary>
 public sealed class TimerQueueSchedulerCoalescingTests : IDisposable
 {
-    private static readonly TimeSpan Window = TimerQueueScheduler.CoalesceWindow;
+    private static readonly TimeSpan Window = TimerQueueScheduler.SlotWidths[0];
     private readonly ManualTimeProvider _clock = new(); // starts on a slot boundary (one day)
     private readonly TimerQueueScheduler _scheduler;
     private readonly List<(string Name, long At)> _fired = [];
@@ -103,5 +103,61 @@ public sealed class TimerQueueSchedulerCoalescingTests : IDisposable
             Assert.InRange(_fired[i].At, due, due + Window.Ticks);
             if (i > 0) Assert.Equal(TimeSpan.TicksPerSecond, _fired[i].At - _fired[i - 1].At);
         }
+    }
+
+    [Fact]
+    public void The_width_is_the_widest_that_holds_a_hundred_timers_a_slot_at_the_rate_of_the_last_period()
+    {
+        using var scheduler = new TimerQueueScheduler(Config.Empty, NoLogger.Instance, _clock, TimerQueueScheduler.SlotWidths);
+        var advanced = ((IScheduler)scheduler).Advanced;
+        void Checks(int count) // spread over a second, each every second, as the supervisor spreads checks
+        {
+            for (var i = 0; i < count; i++)
+                advanced.ScheduleRepeatedly(TimeSpan.FromSeconds(1.0 * i / count), TimeSpan.FromSeconds(1), () => { });
+        }
+        var period = TimerQueueScheduler.RatePeriod + TimeSpan.FromSeconds(1);
+        Assert.Equal(Ms(20), scheduler.SlotWidth);
+
+        Checks(500); // 50 a 100 ms slot
+        _clock.Advance(period);
+        Assert.Equal(Ms(100), scheduler.SlotWidth);
+
+        Checks(1_000); // 1,500 a second: 75 a 50 ms slot
+        _clock.Advance(period);
+        Assert.Equal(Ms(50), scheduler.SlotWidth);
+
+        Checks(3_500); // 5,000 a second: 100 a 20 ms slot
+        _clock.Advance(period);
+        Assert.Equal(Ms(20), scheduler.SlotWidth);
+    }
+
+    [Fact]
+    public void A_rate_on_the_edge_of_a_wider_slot_does_not_widen_it()
+    {
+        using var scheduler = new TimerQueueScheduler(Config.Empty, NoLogger.Instance, _clock, TimerQueueScheduler.SlotWidths);
+        var advanced = ((IScheduler)scheduler).Advanced;
+        for (var i = 0; i < 1_800; i++) // 90 a 50 ms slot: within the hundred, but not with a fifth to spare
+            advanced.ScheduleRepeatedly(TimeSpan.FromSeconds(i / 1_800.0), TimeSpan.FromSeconds(1), () => { });
+
+        _clock.Advance(TimerQueueScheduler.RatePeriod * 3);
+
+        Assert.Equal(Ms(20), scheduler.SlotWidth);
+    }
+
+    [Fact]
+    public void After_a_change_of_width_a_repeating_timer_keeps_its_interval()
+    {
+        using var scheduler = new TimerQueueScheduler(Config.Empty, NoLogger.Instance, _clock, TimerQueueScheduler.SlotWidths);
+        var advanced = ((IScheduler)scheduler).Advanced;
+        var ticks = new List<long>();
+        advanced.ScheduleRepeatedly(Ms(7), TimeSpan.FromSeconds(1), () => ticks.Add(_clock.GetTimestamp()));
+
+        _clock.Advance(TimerQueueScheduler.RatePeriod * 2);
+        Assert.Equal(Ms(100), scheduler.SlotWidth);
+        ticks.Clear();
+        _clock.Advance(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(5, ticks.Count);
+        Assert.All(ticks.Zip(ticks.Skip(1)), pair => Assert.Equal(TimeSpan.TicksPerSecond, pair.Second - pair.First));
     }
 }

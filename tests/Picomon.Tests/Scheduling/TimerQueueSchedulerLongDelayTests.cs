@@ -6,15 +6,17 @@ using Picomon.Scheduling;
 namespace Picomon.Tests.Scheduling;
 
 /// <summary>Long delays on a clock counting nanoseconds, as the system's does on Linux: a check every hour, a
-/// reminder every four hours, a timer further away than a .NET timer can be armed for.</summary>
+/// reminder every four hours, a timer further away than a .NET timer can be armed for; by the daemon's slots (at most the
+/// widest late).</summary>
 public sealed class TimerQueueSchedulerLongDelayTests : IDisposable
 {
     private readonly ManualTimeProvider _clock = new(ManualTimeProvider.Nanoseconds);
     private readonly TimerQueueScheduler _scheduler;
     private readonly List<string> _fired = [];
+    private static readonly TimeSpan Widest = TimerQueueScheduler.SlotWidths[^1];
 
     public TimerQueueSchedulerLongDelayTests() =>
-        _scheduler = new TimerQueueScheduler(Config.Empty, NoLogger.Instance, _clock, TimerQueueScheduler.CoalesceWindow);
+        _scheduler = new TimerQueueScheduler(Config.Empty, NoLogger.Instance, _clock, TimerQueueScheduler.SlotWidths);
 
     private IAdvancedScheduler Advanced => ((IScheduler)_scheduler).Advanced;
 
@@ -32,7 +34,7 @@ public sealed class TimerQueueSchedulerLongDelayTests : IDisposable
 
         _clock.Advance(TimeSpan.FromHours(hours) - TimeSpan.FromMilliseconds(1));
         Assert.Empty(_fired);
-        _clock.Advance(TimeSpan.FromMilliseconds(1) + TimerQueueScheduler.CoalesceWindow);
+        _clock.Advance(TimeSpan.FromMilliseconds(1) + Widest);
 
         Assert.Equal(["due"], _fired);
     }
@@ -45,7 +47,7 @@ public sealed class TimerQueueSchedulerLongDelayTests : IDisposable
 
         _clock.Advance(TimeSpan.FromDays(119));
         Assert.Equal(["near"], _fired);
-        _clock.Advance(TimeSpan.FromDays(1) + TimerQueueScheduler.CoalesceWindow);
+        _clock.Advance(TimeSpan.FromDays(1) + Widest);
 
         Assert.Equal(["near", "far"], _fired);
     }
