@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Picomon.Scheduling;
 
 namespace Picomon.Benchmarks;
 
@@ -33,7 +34,9 @@ public sealed class ProbeCost(string picomon, string dir, Results results, bool 
         var windows = new List<Figures>();
         try
         {
-            await Task.Delay(interval + TimeSpan.FromSeconds(quick ? 3 : 8)); // start-up, the first runs, the JIT's first tiers
+            // Start-up, the first runs, the JIT's first tiers, and the timer slots' first choice of width.
+            var settle = quick ? TimeSpan.FromSeconds(3) : TimeSpan.FromSeconds(8);
+            await Task.Delay(settle + (interval > TimerQueueScheduler.RatePeriod ? interval : TimerQueueScheduler.RatePeriod));
             for (var w = 0; w < Windows; w++) windows.Add(await MeasureWindowAsync(nginx, daemon.Id, monit));
         }
         finally
