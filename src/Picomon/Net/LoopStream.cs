@@ -192,8 +192,8 @@ internal sealed partial class LoopStream : Stream
             _closed = true;
             (reader, writer) = (_reader?.Take(), _writer?.Take());
         }
-        _loop.Remove(this, _fd);
         close(_fd);
+        _loop.Remove(this);
         reader?.Complete(new ObjectDisposedException(GetType().FullName));
         writer?.Complete(new ObjectDisposedException(GetType().FullName));
         base.Dispose(disposing);
