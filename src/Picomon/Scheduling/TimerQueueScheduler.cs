@@ -33,7 +33,8 @@ public sealed class TimerQueueScheduler : SchedulerBase, IDateTimeOffsetNowTimeP
     public const string Hocon = "akka.scheduler.implementation = \"Picomon.Scheduling.TimerQueueScheduler, picomon\"";
 
     /// <summary>The widths the daemon's slots take, narrowest first (see the remarks); it starts with the narrowest.</summary>
-    public static readonly TimeSpan[] SlotWidths = [TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100)];
+    public static IReadOnlyList<TimeSpan> SlotWidths { get; } =
+        [TimeSpan.FromMilliseconds(20), TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(100)];
 
     /// <summary>The most timers a slot should hold on average: the width is the widest that keeps to it.</summary>
     public const int SlotLoad = 100;
@@ -70,11 +71,11 @@ public sealed class TimerQueueScheduler : SchedulerBase, IDateTimeOffsetNowTimeP
     /// <summary>With a test clock: <paramref name="time"/> gives the timestamps and the one timer; each timer fires at its own
     /// due time, or by slots of <paramref name="widths"/> when given (one: always that width; several, narrowest first:
     /// chosen as the daemon's).</summary>
-    public TimerQueueScheduler(Config scheduler, ILoggingAdapter log, TimeProvider time, params TimeSpan[] widths)
+    public TimerQueueScheduler(Config scheduler, ILoggingAdapter log, TimeProvider time, params IReadOnlyList<TimeSpan> widths)
         : base(scheduler, log)
     {
         _time = time;
-        _widths = widths.Length == 0 ? [1] : [.. widths.Select(w => Math.Max(1, ToTimestamp(w)))];
+        _widths = widths.Count == 0 ? [1] : [.. widths.Select(w => Math.Max(1, ToTimestamp(w)))];
         _slot = _widths[0];
         _rateFrom = time.GetTimestamp();
         // The timer captures no ExecutionContext: timers outlive whatever scheduled them.
@@ -135,7 +136,7 @@ public sealed class TimerQueueScheduler : SchedulerBase, IDateTimeOffsetNowTimeP
     {
         Interlocked.Increment(ref _wakeups);
         List<TimerEntry> due = [];
-        long widened = 0;
+        long changedAtRate = 0;
         lock (_gate)
         {
             if (_disposed) return;
@@ -159,10 +160,11 @@ public sealed class TimerQueueScheduler : SchedulerBase, IDateTimeOffsetNowTimeP
                     Push(entry);
                 }
             _fired += due.Count;
-            if (_widths.Length > 1 && now - _rateFrom >= ToTimestamp(RatePeriod)) widened = ChooseWidth(now);
+            if (_widths.Length > 1 && now - _rateFrom >= ToTimestamp(RatePeriod)) changedAtRate = ChooseWidth(now);
             if (_heap.TryPeek(out var first, out _)) Arm(first.Due);
         }
-        if (widened != 0) Log.Debug("Timer slots now {0} ms wide ({1} timers a second)", SlotWidth.TotalMilliseconds, widened);
+        if (changedAtRate != 0)
+            Log.Debug("Timer slots now {0} ms wide ({1} timers a second)", SlotWidth.TotalMilliseconds, changedAtRate);
         foreach (var entry in due) Run(entry);
     }
 
