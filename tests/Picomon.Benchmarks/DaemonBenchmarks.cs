@@ -62,13 +62,18 @@ public sealed class DaemonBenchmarks(string dir, Results results, Nginx? nginx =
     private sealed record Measurement(long Runs, long Late, long Skipped, double P50, double P99, double Max,
         int Failing, string Sample, double Cpu, double RssMb, string LongestPause, string Gc, TargetLateness? AtTarget);
 
+    /// <summary>How long after a daemon's start its runs are in their steady state: <paramref name="extra"/> after its first
+    /// interval, or after the timer slots' first choice of width if that comes later.</summary>
+    internal static TimeSpan Settled(TimeSpan interval, TimeSpan extra) =>
+        extra + (interval > TimerQueueScheduler.RatePeriod ? interval : TimerQueueScheduler.RatePeriod);
+
     private async Task<Measurement> MeasureOnceAsync(string config, TimeSpan interval, TimeSpan measure, bool atTarget)
     {
         // The steady state: the start's own turbulence (JIT, thread pool, thousands of actors answered at once; at 10,000
         // HTTP checks every 2 s, ~3 s of probes reaching nginx up to ~160 ms late, README "Performance") ends before the window,
         // and so does the timer slots' first choice of width (runs then start up to 80 ms later: at the window's end, those runs
         // fell out of it, 20 of 10,000 at 1,000 checks every 2 s).
-        var warmup = TimeSpan.FromSeconds(5) + (interval > TimerQueueScheduler.RatePeriod ? interval : TimerQueueScheduler.RatePeriod);
+        var warmup = Settled(interval, TimeSpan.FromSeconds(5));
         var (started, measuring, overflows) = (UnixNow(), double.NaN, 0L);
         using var child = PicomonBinary.Start(Environment.ProcessPath!,
             ["daemon-child", config, warmup.TotalSeconds.ToString(CultureInfo.InvariantCulture),

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Picomon.Scheduling;
 
 namespace Picomon.Benchmarks;
 
@@ -35,8 +34,7 @@ public sealed class ProbeCost(string picomon, string dir, Results results, bool 
         try
         {
             // Start-up, the first runs, the JIT's first tiers, and the timer slots' first choice of width.
-            var settle = quick ? TimeSpan.FromSeconds(3) : TimeSpan.FromSeconds(8);
-            await Task.Delay(settle + (interval > TimerQueueScheduler.RatePeriod ? interval : TimerQueueScheduler.RatePeriod));
+            await Task.Delay(DaemonBenchmarks.Settled(interval, TimeSpan.FromSeconds(quick ? 3 : 8)));
             for (var w = 0; w < Windows; w++) windows.Add(await MeasureWindowAsync(nginx, daemon.Id, monit));
         }
         finally
