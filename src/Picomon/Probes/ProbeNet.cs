@@ -53,7 +53,9 @@ public static class ProbeNet
         }
     }
 
-    private static async Task<Stream> ConnectSocketAsync(IPEndPoint endpoint, bool noDelay, CancellationToken cancellationToken)
+    /// <summary>The connection elsewhere than on Linux: the runtime's socket as a <see cref="NetworkStream"/> (internal for
+    /// the tests, which run it on Linux).</summary>
+    internal static async Task<Stream> ConnectSocketAsync(IPEndPoint endpoint, bool noDelay, CancellationToken cancellationToken)
     {
         var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = noDelay };
         try
