@@ -48,11 +48,11 @@ public sealed class ClusterBenchmarks(string picomon, string dir, Results result
         {
             // The node restarted after the previous kill runs its share again: a kill of a node that runs nothing
             // would measure nothing.
-            var restartedAt = DateTime.UtcNow;
-            if (!await Within(async () => (await Task.WhenAll(Enumerable.Range(0, Nodes).Select(cluster.ChecksOfAsync))).All(c => c.Count > 0)))
+            var waitedFrom = DateTime.UtcNow;
+            if (!await Within(async () => (await Task.WhenAll(Enumerable.Range(0, Nodes).Select(cluster.ChecksOfAsync))).All(c => c.Count > 0), Deadline))
             {
-                stuck = $"before kill {kill + 1}, a node ran no checks {Deadline.TotalSeconds:0} s after the restart";
-                await cluster.ReportAsync(null, restartedAt, $"before kill {kill + 1} (stuck)", Console.Error);
+                stuck = $"before kill {kill + 1}, a node still ran no checks after {Deadline.TotalSeconds:0} s";
+                await cluster.ReportAsync(null, waitedFrom, $"before kill {kill + 1} (stuck)", Console.Error);
                 break;
             }
             // Every other kill, the notifier's node; else another.
@@ -63,7 +63,7 @@ public sealed class ClusterBenchmarks(string picomon, string dir, Results result
             var killedAt = DateTime.UtcNow;
             cluster.Kill(victim);
             var paths = moved.Select(id => "/" + id).ToList();
-            if (!await Within(() => Task.FromResult(paths.All(p => target.FirstAfter(p, killedAt) is not null))))
+            if (!await Within(() => Task.FromResult(paths.All(p => target.FirstAfter(p, killedAt) is not null)), Deadline))
             {
                 var missing = paths.Where(p => target.FirstAfter(p, killedAt) is null).ToList();
                 stuck = $"kill {kill + 1} (node {victim}): {missing.Count} of the {paths.Count} moved checks not asked for within "
@@ -136,13 +136,13 @@ public sealed class ClusterBenchmarks(string picomon, string dir, Results result
         if (!await Within(condition, within)) throw new TimeoutException($"cluster benchmark: not within {within}: {what}");
     }
 
-    /// <summary>Whether <paramref name="condition"/> came true within <paramref name="within"/> (<see cref="Deadline"/>).</summary>
-    private static async Task<bool> Within(Func<Task<bool>> condition, TimeSpan? within = null)
+    /// <summary>Whether <paramref name="condition"/> came true within <paramref name="within"/>.</summary>
+    private static async Task<bool> Within(Func<Task<bool>> condition, TimeSpan within)
     {
         var until = Stopwatch.StartNew();
         while (!await condition())
         {
-            if (until.Elapsed > (within ?? Deadline)) return false;
+            if (until.Elapsed > within) return false;
             await Task.Delay(100);
         }
         return true;
