@@ -132,8 +132,9 @@ internal static class ClusterDaemon
     /// <c>akka.cluster.sharding</c> when Akka's reference configuration is read, before Picomon's is added): the
     /// coordinator's state in distributed data, so that a coordinator started on another node after a kill knows where
     /// every partition runs (the default, persistence, kept it in each node's in-memory journal), written to and read
-    /// from a plain majority of the nodes (by default a majority plus 3 and plus 5, that is every node of three: each
-    /// update then waited 5 s for the dead node, and the failover took 16 s, measured); a rebalance onto a
+    /// from a plain majority of the nodes: no "plus" (by default a majority plus 3 and plus 5) and a minimum of 2 (by
+    /// default 5); either default makes it every node of three, so each update waited 5 s at a time for the dead node
+    /// until it was removed (failovers of 16 s, measured); a rebalance onto a
     /// node that joined done in one round every 2 s rather than 6 partitions every 10 s, so that a node restarted
     /// after a kill runs its share within seconds; and a hand-off bounded to what a partition's graceful stop needs
     /// (its longest run), not 60 s, so that a kill during a rebalance does not hold the dead node's partitions.</summary>
@@ -142,6 +143,7 @@ internal static class ClusterDaemon
         {path}.state-store-mode = ddata
         {path}.coordinator-state.write-majority-plus = 0
         {path}.coordinator-state.read-majority-plus = 0
+        {path}.distributed-data.majority-min-cap = 2
         {path}.rebalance-interval = 2s
         {path}.handoff-timeout = {Math.Max(10, Daemon.StopSeconds(settings))}s
         {path}.least-shard-allocation-strategy.rebalance-absolute-limit = {Partitions.Count}
