@@ -2,11 +2,14 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Picomon.Net;
+using Picomon.Probes;
 
 namespace Picomon.Tests.Net;
 
 /// <summary>The probes' epoll-backed stream against real loopback listeners: what it sends and reads, how it fails,
-/// and that a wait ends on cancellation and on disposal. Each wait has a generous deadline; nothing is timed.</summary>
+/// and that a wait ends on cancellation and on disposal. The theories run the connection the probes open elsewhere than
+/// on Linux (<see cref="ProbeNet.ConnectSocketAsync"/>, the runtime's socket) too: it must carry a request and fail in
+/// the same words. Each wait has a generous deadline; nothing is timed.</summary>
 public sealed class LoopStreamTests : IDisposable
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(30);
@@ -18,8 +21,14 @@ public sealed class LoopStreamTests : IDisposable
 
     private IPEndPoint Endpoint => (IPEndPoint)_listener.LocalEndpoint;
 
-    [Fact]
-    public async Task Writes_what_it_is_given_and_reads_the_reply_then_the_end()
+    /// <summary>Connects as the probes do on Linux (<c>loop</c>, a <see cref="LoopStream"/>) or elsewhere (<c>portable</c>).</summary>
+    private static async Task<Stream> ConnectAsync(string path, IPEndPoint endpoint, bool noDelay, CancellationToken cancellationToken) =>
+        path == "loop"
+            ? await LoopStream.ConnectAsync(endpoint, noDelay, cancellationToken)
+            : await ProbeNet.ConnectSocketAsync(endpoint, noDelay, cancellationToken);
+
+    [Theory, InlineData("loop"), InlineData("portable")]
+    public async Task Writes_what_it_is_given_and_reads_the_reply_then_the_end(string path)
     {
         var served = Task.Run(async () =>
         {
@@ -31,7 +40,7 @@ public sealed class LoopStreamTests : IDisposable
             peer.Shutdown(SocketShutdown.Send);
         });
         using var cancel = new CancellationTokenSource(Generous);
-        await using var stream = await LoopStream.ConnectAsync(Endpoint, noDelay: false, cancel.Token);
+        await using var stream = await ConnectAsync(path, Endpoint, noDelay: false, cancel.Token);
         await stream.WriteAsync("hello"u8.ToArray(), cancel.Token);
 
         var reply = new MemoryStream();
@@ -43,21 +52,21 @@ public sealed class LoopStreamTests : IDisposable
         await served.WaitAsync(Generous);
     }
 
-    [Fact]
-    public async Task Connecting_where_nothing_listens_is_refused_as_a_socket_would_say()
+    [Theory, InlineData("loop"), InlineData("portable")]
+    public async Task Connecting_where_nothing_listens_is_refused_as_a_socket_would_say(string path)
     {
         var port = Endpoint.Port;
         _listener.Stop();
 
         var error = await Assert.ThrowsAsync<SocketException>(async () =>
-            await LoopStream.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), noDelay: true, CancellationToken.None));
+            await ConnectAsync(path, new IPEndPoint(IPAddress.Loopback, port), noDelay: true, CancellationToken.None));
 
         Assert.Equal(SocketError.ConnectionRefused, error.SocketErrorCode);
         Assert.Equal("Connection refused", NetErrors.Describe(error));
     }
 
-    [Fact]
-    public async Task A_connect_that_gets_no_answer_ends_when_its_token_is_cancelled()
+    [Theory, InlineData("loop"), InlineData("portable")]
+    public async Task A_connect_that_gets_no_answer_ends_when_its_token_is_cancelled(string path)
     {
         // A listener with no room in its accept queue (backlog 0 holds one connection): the kernel drops the next SYN,
         // so that connect stays under way until it is given up.
@@ -65,20 +74,20 @@ public sealed class LoopStreamTests : IDisposable
         full.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         full.Listen(0);
         var endpoint = (IPEndPoint)full.LocalEndPoint!;
-        await using var first = await LoopStream.ConnectAsync(endpoint, noDelay: false, CancellationToken.None).AsTask().WaitAsync(Generous);
+        await using var first = await ConnectAsync(path, endpoint, noDelay: false, CancellationToken.None).WaitAsync(Generous);
         using var cancel = new CancellationTokenSource();
 
-        var second = LoopStream.ConnectAsync(endpoint, noDelay: false, cancel.Token).AsTask();
+        var second = ConnectAsync(path, endpoint, noDelay: false, cancel.Token);
         cancel.Cancel();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => second.WaitAsync(Generous));
     }
 
-    [Fact]
-    public async Task A_read_from_a_silent_peer_ends_when_its_token_is_cancelled()
+    [Theory, InlineData("loop"), InlineData("portable")]
+    public async Task A_read_from_a_silent_peer_ends_when_its_token_is_cancelled(string path)
     {
         var accepted = _listener.AcceptSocketAsync();
-        await using var stream = await LoopStream.ConnectAsync(Endpoint, noDelay: false, CancellationToken.None);
+        await using var stream = await ConnectAsync(path, Endpoint, noDelay: false, CancellationToken.None);
         using var peer = await accepted.WaitAsync(Generous);
         using var cancel = new CancellationTokenSource();
 
@@ -101,11 +110,11 @@ public sealed class LoopStreamTests : IDisposable
         await Assert.ThrowsAsync<ObjectDisposedException>(() => read.WaitAsync(Generous));
     }
 
-    [Fact]
-    public async Task A_reset_by_the_peer_reads_as_connection_reset()
+    [Theory, InlineData("loop"), InlineData("portable")]
+    public async Task A_reset_by_the_peer_reads_as_connection_reset(string path)
     {
         var accepted = _listener.AcceptSocketAsync();
-        await using var stream = await LoopStream.ConnectAsync(Endpoint, noDelay: false, CancellationToken.None);
+        await using var stream = await ConnectAsync(path, Endpoint, noDelay: false, CancellationToken.None);
         using (var peer = await accepted.WaitAsync(Generous))
         {
             peer.LingerState = new LingerOption(true, 0); // closing sends a reset
