@@ -53,6 +53,31 @@ public sealed class LoopStreamTests : IDisposable
     }
 
     [Theory, InlineData("loop"), InlineData("portable")]
+    public async Task A_write_larger_than_the_sockets_can_hold_waits_for_the_peer_to_read_and_then_completes(string path)
+    {
+        // 32 MB is more than both ends' socket buffers hold (tcp_wmem and tcp_rmem top out at a few MB), so the write
+        // cannot end before the peer reads: it has to wait for the socket to be writable again, at least once (for the
+        // loop stream, the loop's next write event).
+        const int size = 32 << 20;
+        var peerRead = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var served = Task.Run(async () =>
+        {
+            using var peer = await _listener.AcceptSocketAsync();
+            var buffer = new byte[1 << 16];
+            long total = 0;
+            int n;
+            while ((n = await peer.ReceiveAsync(buffer)) > 0) total += n;
+            peerRead.SetResult(total);
+        });
+        using var cancel = new CancellationTokenSource(Generous);
+        await using (var stream = await ConnectAsync(path, Endpoint, noDelay: false, cancel.Token))
+            await stream.WriteAsync(new byte[size], cancel.Token);
+
+        Assert.Equal(size, await peerRead.Task.WaitAsync(Generous));
+        await served.WaitAsync(Generous);
+    }
+
+    [Theory, InlineData("loop"), InlineData("portable")]
     public async Task Connecting_where_nothing_listens_is_refused_as_a_socket_would_say(string path)
     {
         var port = Endpoint.Port;
