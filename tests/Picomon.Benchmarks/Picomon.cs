@@ -75,26 +75,35 @@ public static class ProcStat
         return TimeSpan.FromSeconds(ticks / TicksPerSecond);
     }
 
-    /// <summary>Context switches so far, voluntary and not, summed over the threads alive now.</summary>
-    public static long ContextSwitches(int pid)
+    /// <summary>Context switches so far, voluntary and not, of each thread alive now, by thread id.</summary>
+    public static Dictionary<int, long> ContextSwitches(int pid)
     {
-        long total = 0;
+        var counts = new Dictionary<int, long>();
         foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
         {
             try
             {
+                long count = 0;
                 foreach (var line in File.ReadLines(Path.Combine(task, "status")))
                     if (line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal)
                         || line.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
-                        total += long.Parse(line[(line.IndexOf(':') + 1)..]);
+                        count += long.Parse(line[(line.IndexOf(':') + 1)..]);
+                counts[int.Parse(Path.GetFileName(task))] = count;
             }
             catch (IOException)
             {
                 // The thread ended meanwhile.
             }
         }
-        return total;
+        return counts;
     }
+
+    /// <summary>Context switches since <paramref name="before"/>: each living thread's own since then (all of them for a
+    /// thread born since). Per thread, because a thread that ends takes its count with it: the thread pool retires idle
+    /// workers, and a total minus a total lost such a worker's whole count, before the window too (a window once read
+    /// fewer than none). The switches of a thread that ended within the window are still lost: the figure is a floor.</summary>
+    public static long ContextSwitchesSince(int pid, Dictionary<int, long> before) =>
+        ContextSwitches(pid).Sum(thread => thread.Value - before.GetValueOrDefault(thread.Key));
 
     /// <summary>Resident set size in MB.</summary>
     public static double RssMb(int pid)

@@ -62,11 +62,11 @@ public sealed class ProbeCost(string picomon, string dir, Results results, bool 
     {
         TimeSpan MonitCpu() => monit is null ? TimeSpan.Zero : ProcStat.CpuTime(monit.Pid);
         var (from, picomonCpu, monitCpu) = (UnixNow(), ProcStat.CpuTime(picomonPid), MonitCpu());
-        var switched = ProcStat.ContextSwitches(picomonPid);
+        var threadSwitches = ProcStat.ContextSwitches(picomonPid);
         var wall = Stopwatch.StartNew();
         await Task.Delay(Window);
         var (picomonUsed, monitUsed) = (ProcStat.CpuTime(picomonPid) - picomonCpu, MonitCpu() - monitCpu);
-        switched = ProcStat.ContextSwitches(picomonPid) - switched;
+        var switched = ProcStat.ContextSwitchesSince(picomonPid, threadSwitches);
         var to = from + wall.Elapsed.TotalSeconds;
         await Task.Delay(TimeSpan.FromSeconds(1.5)); // nginx flushes its log every second
         var probes = nginx.Requests(from, to, "/p").Count;
