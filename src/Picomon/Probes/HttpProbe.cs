@@ -97,9 +97,23 @@ public sealed class HttpProbe : IProbe
         }
     }
 
+    // The Host header of the last address this probe ran for (a probe serves one check, so one address, but may be shared):
+    // worked out once rather than parsed and formatted at every run.
+    private KnownHost? _knownHost;
+
+    private sealed record KnownHost(string Address, string Header);
+
     private string HostHeader(string address)
     {
         if (_options.Vhost is not null) return _options.Vhost;
+        if (_knownHost is { } known && known.Address == address) return known.Header;
+        var header = HostHeaderOf(address);
+        _knownHost = new KnownHost(address, header);
+        return header;
+    }
+
+    private string HostHeaderOf(string address)
+    {
         var host = IPAddress.TryParse(address, out var ip) && ip.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]" : address;
         return _options.Port == DefaultPort(_tls) ? host : $"{host}:{_options.Port}";
     }
