@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using Picomon.Checks;
 using Picomon.Configuration;
+using Picomon.Net;
 using Picomon.Probes;
 using Picomon.Scheduling;
 using static Picomon.Actors.StateAggregator;
@@ -31,8 +32,10 @@ public sealed class CheckActor : UntypedActor
     private sealed class Due : IDeadLetterSuppression, INoSerializationVerificationNeeded;
 
     /// <summary><see cref="Incarnation"/> tells a result of this actor instance from one of a run
-    /// started before a restart.</summary>
-    private sealed record RunCompleted(object Incarnation, ProbeResult Result, DateTimeOffset StartedAt) : INoSerializationVerificationNeeded;
+    /// started before a restart. <see cref="FinishedAt"/> is when the probe ended, which may be a little before the
+    /// actor hears of it (<see cref="SocketLoop.TryHold"/>).</summary>
+    private sealed record RunCompleted(object Incarnation, ProbeResult Result, DateTimeOffset StartedAt, DateTimeOffset FinishedAt)
+        : INoSerializationVerificationNeeded;
 
     private readonly CheckDefinition _check;
     private readonly IProbe _probe;
@@ -197,11 +200,14 @@ public sealed class CheckActor : UntypedActor
 
     /// <summary>The actor's probe runs on the thread pool, one at a time: one work item for the actor's life, queued
     /// at each run, rather than a closure, two tasks and a continuation to pipe the result each run (at thousands of
-    /// runs a second, what a run leaves for the garbage collector sets its pauses, README "Performance").</summary>
+    /// runs a second, what a run leaves for the garbage collector sets its pauses, README "Performance"). A probe that ends
+    /// on the socket loop's thread has its result held there with the others of the moment, and told with them
+    /// (<see cref="SocketLoop.TryHold"/>).</summary>
     private sealed class ProbeRun(IActorRef self, IProbe probe, ProbeTarget target, TimeSpan timeout, object incarnation,
-        LoadStats? load, ITimeProvider clock) : IThreadPoolWorkItem
+        LoadStats? load, ITimeProvider clock) : IThreadPoolWorkItem, SocketLoop.IHandOff
     {
         private DateTimeOffset _scheduled, _started;
+        private RunCompleted? _completed; // the result not yet told: one run at a time, so one result at most
 
         public void Start(DateTimeOffset scheduled, DateTimeOffset started)
         {
@@ -217,7 +223,15 @@ public sealed class CheckActor : UntypedActor
             load?.RecordStart(clock.Now - scheduled);
             // Never throws (ProbeRunner turns a probe's exception into a failure).
             var result = await ProbeRunner.RunAsync(probe, target, timeout);
-            self.Tell(new RunCompleted(incarnation, result, started));
+            _completed = new RunCompleted(incarnation, result, started, clock.Now);
+            if (!SocketLoop.TryHold(this)) HandOff();
+        }
+
+        public void HandOff()
+        {
+            var completed = _completed!;
+            _completed = null;
+            self.Tell(completed);
         }
     }
 
@@ -240,7 +254,7 @@ public sealed class CheckActor : UntypedActor
         // has its new status before the run's details arrive.
         if (transition is not null) _aggregator.Tell(new CheckChanged(_check, transition));
         _aggregator.Tell(new CheckRan(_check.Id, result.Success, result.Message,
-            completed.StartedAt, now - completed.StartedAt, _machine.Status, _machine.ConsecutiveFailures, _machine.Flap));
+            completed.StartedAt, completed.FinishedAt - completed.StartedAt, _machine.Status, _machine.ConsecutiveFailures, _machine.Flap));
     }
 
     /// <summary>The result switched between every and error-every: the next run is one new interval after

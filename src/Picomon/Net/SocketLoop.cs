@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 
 namespace Picomon.Net;
@@ -28,6 +29,16 @@ internal sealed unsafe partial class SocketLoop
     private readonly Stack<int> _freeSlots = new();
     private int _nextSlot;
     private uint _generation; // the last one given: each stream added gets the next
+
+    /// <summary>The longest a hand-off is held (<see cref="TryHold"/>): the narrowest of the timer slots
+    /// (<c>TimerQueueScheduler.SlotWidths</c>), so that a result waits for its actor no longer than a start may wait for
+    /// its slot.</summary>
+    public static readonly TimeSpan HoldFor = TimeSpan.FromMilliseconds(20);
+
+    private static readonly long HoldTicks = (long)(HoldFor.TotalSeconds * Stopwatch.Frequency);
+    [ThreadStatic] private static SocketLoop? t_loop; // on a loop's thread, that loop
+    private readonly List<IHandOff> _held = []; // on the loop's thread only
+    private long _handOffAt; // when the hand-offs held go (a Stopwatch timestamp): HoldFor after the first was held
 
     /// <summary>The process's loop, started by the first stream that needs it: a daemon without such a probe has no thread
     /// for it.</summary>
@@ -75,13 +86,54 @@ internal sealed unsafe partial class SocketLoop
         }
     }
 
+    /// <summary>What code run on the loop's thread hands to another thread: a probe's result to its check's actor.</summary>
+    internal interface IHandOff
+    {
+        /// <summary>Called on the loop's thread: must neither block nor throw.</summary>
+        void HandOff();
+    }
+
+    /// <summary>On a loop's thread, holds <paramref name="handOff"/> and returns true: the loop makes it, with every other
+    /// it holds, once it has handled the events in hand and <see cref="HoldFor"/> has passed since the first was held,
+    /// waiting for events no longer than that. Elsewhere returns false: the caller hands off itself.</summary>
+    /// <remarks>A probe's result, told to its actor, wakes a thread-pool worker to run the actor's turn, and the results
+    /// of a timer slot's probes come back one by one: at 1,000 HTTP checks every 1 s that was most of the daemon's context
+    /// switches. Held for 20 ms, a slot's results wake the pool together (measured in the lab, the same load: context
+    /// switches 0.85 → 0.51 a probe, <c>futex</c> calls 1.13 → 0.58, CPU a probe 2–3% lower than the build before in four
+    /// runs side by side; README "Performance", round 9).</remarks>
+    public static bool TryHold(IHandOff handOff)
+    {
+        var loop = t_loop;
+        if (loop is null) return false;
+        if (loop._held.Count == 0) loop._handOffAt = Stopwatch.GetTimestamp() + HoldTicks;
+        loop._held.Add(handOff);
+        return true;
+    }
+
+    // How long the loop may wait for events (ms, -1: without end): until the hand-offs held are due.
+    private int WaitTimeout()
+    {
+        if (_held.Count == 0) return -1;
+        var left = _handOffAt - Stopwatch.GetTimestamp();
+        return left <= 0 ? 0 : (int)((left * 1000 + Stopwatch.Frequency - 1) / Stopwatch.Frequency);
+    }
+
+    // The hand-offs held, once due.
+    private void HandOffHeld()
+    {
+        if (_held.Count == 0 || Stopwatch.GetTimestamp() < _handOffAt) return;
+        foreach (var handOff in _held) handOff.HandOff();
+        _held.Clear();
+    }
+
     private void Run()
     {
         const int batch = 256;
         var events = stackalloc EpollEvent[batch];
+        t_loop = this;
         while (true)
         {
-            var count = epoll_wait(_epoll, events, batch, -1);
+            var count = epoll_wait(_epoll, events, batch, WaitTimeout());
             if (count < 0)
             {
                 var errno = Marshal.GetLastPInvokeError();
@@ -96,6 +148,7 @@ internal sealed unsafe partial class SocketLoop
                 var stream = slot < slots.Length ? Volatile.Read(ref slots[slot]) : null;
                 stream?.OnEvents(generation, events[i].Events);
             }
+            HandOffHeld();
         }
     }
 

@@ -136,6 +136,28 @@ public sealed class LoopStreamTests : IDisposable
     }
 
     [Theory, InlineData("loop"), InlineData("portable")]
+    public async Task What_the_peer_sent_before_the_first_read_is_read(string path)
+    {
+        // A banner, as SMTP and Jabber servers send: it is in the socket before anything reads it. The loop stream's first
+        // read waits for the read event rather than trying to receive at once (nothing had been read yet), and that event
+        // comes whether the data arrived before the socket was watched or after.
+        var accepted = _listener.AcceptSocketAsync();
+        using var cancel = new CancellationTokenSource(Generous);
+        await using var stream = await ConnectAsync(path, Endpoint, noDelay: false, cancel.Token);
+        using var peer = await accepted.WaitAsync(Generous);
+        // On loopback a send returns once the data is in the receiver's queue: it is there before the first read.
+        await peer.SendAsync("220 ready\r\n"u8.ToArray());
+        peer.Shutdown(SocketShutdown.Send);
+
+        var reply = new MemoryStream();
+        var chunk = new byte[64];
+        int n;
+        while ((n = await stream.ReadAsync(chunk, cancel.Token)) > 0) reply.Write(chunk, 0, n);
+
+        Assert.Equal("220 ready\r\n", Encoding.ASCII.GetString(reply.ToArray()));
+    }
+
+    [Theory, InlineData("loop"), InlineData("portable")]
     public async Task A_reset_by_the_peer_reads_as_connection_reset(string path)
     {
         var accepted = _listener.AcceptSocketAsync();
