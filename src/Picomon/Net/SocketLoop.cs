@@ -118,12 +118,13 @@ internal sealed unsafe partial class SocketLoop
         return left <= 0 ? 0 : (int)((left * 1000 + Stopwatch.Frequency - 1) / Stopwatch.Frequency);
     }
 
-    // The hand-offs held, once due.
+    // The hand-offs held, once due. By index: one that held another meanwhile (it should not) leaves it for the next turn.
     private void HandOffHeld()
     {
-        if (_held.Count == 0 || Stopwatch.GetTimestamp() < _handOffAt) return;
-        foreach (var handOff in _held) handOff.HandOff();
-        _held.Clear();
+        var count = _held.Count;
+        if (count == 0 || Stopwatch.GetTimestamp() < _handOffAt) return;
+        for (var i = 0; i < count; i++) _held[i].HandOff();
+        _held.RemoveRange(0, count);
     }
 
     private void Run()
