@@ -6,14 +6,9 @@ namespace Picomon.Tests.Net;
 
 /// <summary>The loop's hand-offs (<see cref="SocketLoop.TryHold"/>): held only on the loop's thread, and made there once
 /// the events in hand are handled, even when no other event comes. Waits have generous deadlines; nothing is timed.</summary>
-public sealed class SocketLoopTests : IDisposable
+public sealed class SocketLoopTests
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(30);
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-
-    public SocketLoopTests() => _listener.Start();
-
-    public void Dispose() => _listener.Dispose();
 
     [Fact]
     public void Off_the_loop_thread_nothing_is_held()
@@ -27,9 +22,11 @@ public sealed class SocketLoopTests : IDisposable
     [Fact]
     public async Task A_hand_off_held_on_the_loop_thread_is_made_there_later_with_no_other_event()
     {
-        var accepted = _listener.AcceptSocketAsync();
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var accepted = listener.AcceptSocketAsync();
         using var cancel = new CancellationTokenSource(Generous);
-        await using var stream = await LoopStream.ConnectAsync((IPEndPoint)_listener.LocalEndpoint, noDelay: false, cancel.Token);
+        await using var stream = await LoopStream.ConnectAsync((IPEndPoint)listener.LocalEndpoint, noDelay: false, cancel.Token);
         using var peer = await accepted.WaitAsync(Generous);
         var handOff = new RecordedHandOff();
 
