@@ -30,10 +30,15 @@ public sealed class SocketLoopTests
         using var peer = await accepted.WaitAsync(Generous);
         var handOff = new RecordedHandOff();
 
-        // The read waits (the peer has sent nothing), so what follows it runs on the loop's thread, as a probe's end does.
-        var held = ReadThenHoldAsync(stream, handOff, cancel.Token);
-        await peer.SendAsync(new byte[] { 1 });
-        var (wasHeld, madeAtOnce, thread) = await held.WaitAsync(Generous);
+        // On a pool thread, as the daemon runs a probe: no synchronization context for the stream's awaits to post their
+        // continuations to. The read waits (the peer has sent nothing yet), so what follows it runs on the loop's thread
+        // once the byte comes, as a probe's end does.
+        var (wasHeld, madeAtOnce, thread) = await Task.Run(async () =>
+        {
+            var held = ReadThenHoldAsync(stream, handOff, cancel.Token);
+            await peer.SendAsync(new byte[] { 1 });
+            return await held;
+        }).WaitAsync(Generous);
 
         Assert.True(wasHeld);
         Assert.False(madeAtOnce);
