@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Picomon.Scheduling;
 
 namespace Picomon.Net;
 
@@ -30,10 +31,9 @@ internal sealed unsafe partial class SocketLoop
     private int _nextSlot;
     private uint _generation; // the last one given: each stream added gets the next
 
-    /// <summary>The longest a hand-off is held (<see cref="TryHold"/>): the narrowest of the timer slots
-    /// (<c>TimerQueueScheduler.SlotWidths</c>), so that a result waits for its actor no longer than a start may wait for
-    /// its slot.</summary>
-    public static readonly TimeSpan HoldFor = TimeSpan.FromMilliseconds(20);
+    /// <summary>The longest a hand-off is held (<see cref="TryHold"/>): the narrowest of the timer slots (20 ms), so that a
+    /// result waits for its actor no longer than a start may wait for its slot.</summary>
+    public static readonly TimeSpan HoldFor = TimerQueueScheduler.SlotWidths[0];
 
     private static readonly long HoldTicks = (long)(HoldFor.TotalSeconds * Stopwatch.Frequency);
     [ThreadStatic] private static SocketLoop? t_loop; // on a loop's thread, that loop
