@@ -9,11 +9,12 @@ namespace Picomon.Net;
 /// read and write is first tried at once on a non-blocking socket; only a "would block" waits, for the loop's next
 /// event in that direction. Errors are thrown as <see cref="NetworkStream"/> throws them: a <see cref="SocketException"/>
 /// from connecting, an <see cref="IOException"/> around one from reading or writing. Disposing closes the socket; a
-/// wait in progress then ends with <see cref="ObjectDisposedException"/>.</summary>
+/// wait in progress then ends with <see cref="ObjectDisposedException"/>. Once the peer has closed its end, disposing
+/// resets the connection rather than closing it in turn (see <see cref="Dispose"/>).</summary>
 internal sealed partial class LoopStream : Stream
 {
     private const int AfInet = 2, AfInet6 = 10, SockStream = 1, SockNonBlock = 0x800, SockCloexec = 0x80000, MsgNoSignal = 0x4000;
-    private const int SolSocket = 1, SoError = 4, IpProtoTcp = 6, TcpNoDelay = 1;
+    private const int SolSocket = 1, SoError = 4, SoLinger = 13, IpProtoTcp = 6, TcpNoDelay = 1;
     private const int Eintr = 4, Eagain = 11, Einprogress = 115;
 
     private readonly SocketLoop _loop;
@@ -24,6 +25,7 @@ internal sealed partial class LoopStream : Stream
     // has not moved since, nothing has arrived, and a read waits for the next event without trying the system call first.
     private int _emptyAtReadEvents;
     private bool _errorEvent; // an event reported an error or a hang-up, under the lock
+    private bool _peerClosed; // the peer has closed its end (an event said so, or a read found the end), under the lock
     private Waiter? _reader, _writer;
     private bool _closed;
 
@@ -105,6 +107,13 @@ internal sealed partial class LoopStream : Stream
         return PendingError();
     }
 
+    // Makes the close that follows send a reset. If the option cannot be set, the close is the usual FIN: nothing is lost.
+    private static unsafe void Reset(int fd)
+    {
+        int* linger = stackalloc int[] { 1, 0 }; // struct linger: on, 0 s
+        setsockopt(fd, SolSocket, SoLinger, linger, 2 * sizeof(int));
+    }
+
     private unsafe int PendingError()
     {
         int error = 0, length = sizeof(int);
@@ -122,6 +131,7 @@ internal sealed partial class LoopStream : Stream
             if (seen != _emptyAtReadEvents)
             {
                 var n = Receive(buffer.Span);
+                if (n == 0 && buffer.Length > 0) PeerClosed();
                 if (n >= 0) return (int)n;
                 var errno = Marshal.GetLastPInvokeError();
                 if (errno == Eintr) continue;
@@ -130,6 +140,11 @@ internal sealed partial class LoopStream : Stream
             }
             await WaitAsync(write: false, seen, cancellationToken);
         }
+    }
+
+    private void PeerClosed()
+    {
+        lock (_gate) _peerClosed = true;
     }
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
@@ -193,6 +208,7 @@ internal sealed partial class LoopStream : Stream
         {
             if (generation != Generation || _closed) return;
             _errorEvent |= (events & (SocketLoop.EpollErr | SocketLoop.EpollHup)) != 0;
+            _peerClosed |= (events & SocketLoop.EpollRdHup) != 0;
             if ((events & (SocketLoop.EpollIn | SocketLoop.EpollRdHup | SocketLoop.EpollHup | SocketLoop.EpollErr)) != 0)
             {
                 _readEvents++;
@@ -208,15 +224,28 @@ internal sealed partial class LoopStream : Stream
         writer?.Complete(null);
     }
 
+    /// <summary>Closes the socket. If the peer has closed its end already (a server that answered and hung up, as an HTTP
+    /// server does after <c>Connection: close</c>), the close resets the connection (<c>SO_LINGER</c> 0) instead of sending
+    /// a FIN of its own: the server's side, which closed first, then ends at once rather than waiting out TIME_WAIT (60 s
+    /// on Linux) — a check every second would keep 60 of them on its target. The server has sent all it will send; one that
+    /// closed only its sending side and still reads (a lingering close) reads a reset where it would have read the end.
+    /// Until the peer has closed, the close is the usual FIN.</summary>
+    /// <remarks>HAProxy's health checks close with a reset too. On loopback the receiving side's share of a segment is
+    /// handled by the process that sends it, so the FIN, its acknowledgement and the server's TIME_WAIT socket were the
+    /// probe's cost. Measured in the lab (1,000 HTTP checks every 1 s on nginx, two daemons side by side, with and without,
+    /// places swapped): 4–5% less CPU a probe, the setsockopt included (README "Performance", round 10).</remarks>
     protected override void Dispose(bool disposing)
     {
         Waiter? reader, writer;
+        bool peerClosed;
         lock (_gate)
         {
             if (_closed) return;
             _closed = true;
             (reader, writer) = (_reader?.Take(), _writer?.Take());
+            peerClosed = _peerClosed;
         }
+        if (peerClosed) Reset(_fd);
         close(_fd);
         _loop.Remove(this);
         reader?.Complete(new ObjectDisposedException(GetType().FullName));
