@@ -157,14 +157,21 @@ public sealed class LoopStreamTests : IDisposable
         Assert.Equal("220 ready\r\n", Encoding.ASCII.GetString(reply.ToArray()));
     }
 
+    /// <summary>A loop stream and the listener's end of it.</summary>
+    private async Task<(LoopStream Stream, Socket Peer)> ConnectLoopAsync(CancellationToken cancellationToken)
+    {
+        var accepted = _listener.AcceptSocketAsync(cancellationToken);
+        var stream = await LoopStream.ConnectAsync(Endpoint, noDelay: false, cancellationToken);
+        return (stream, await accepted.AsTask().WaitAsync(Generous, cancellationToken));
+    }
+
     [Fact]
     public async Task Once_the_peer_has_closed_its_end_disposing_resets_the_connection()
     {
         // The peer half-closes, as a server does that has answered, and keeps reading: it reads the reset, not an end.
-        var accepted = _listener.AcceptSocketAsync();
         using var cancel = new CancellationTokenSource(Generous);
-        var stream = await LoopStream.ConnectAsync(Endpoint, noDelay: false, cancel.Token);
-        using var peer = await accepted.WaitAsync(Generous);
+        var (stream, peer) = await ConnectLoopAsync(cancel.Token);
+        using var _ = peer;
         await peer.SendAsync("bye\r\n"u8.ToArray());
         peer.Shutdown(SocketShutdown.Send);
         while (await stream.ReadAsync(new byte[16], cancel.Token) > 0) { }
@@ -178,10 +185,9 @@ public sealed class LoopStreamTests : IDisposable
     [Fact]
     public async Task While_the_peer_has_not_closed_its_end_disposing_closes_the_connection_as_usual()
     {
-        var accepted = _listener.AcceptSocketAsync();
         using var cancel = new CancellationTokenSource(Generous);
-        var stream = await LoopStream.ConnectAsync(Endpoint, noDelay: false, cancel.Token);
-        using var peer = await accepted.WaitAsync(Generous);
+        var (stream, peer) = await ConnectLoopAsync(cancel.Token);
+        using var _ = peer;
         await peer.SendAsync("hello\r\n"u8.ToArray());
         Assert.True(await stream.ReadAsync(new byte[16], cancel.Token) > 0);
 
