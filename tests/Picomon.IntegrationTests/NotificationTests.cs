@@ -76,7 +76,7 @@ public sealed class NotificationTests
         var second = (PicomonProcess?)null;
         try
         {
-            await target.WaitForConnectionsAsync(20, Deadlines.Event);
+            await Daemon.AllRanAsync(dir, 20);
             target.Reply = "down\n";
             first.Signal(Daemon.SigUsr1);
 
@@ -115,6 +115,7 @@ public sealed class NotificationTests
             await hook.WaitForAcceptedAsync(3, Deadlines.Event);
 
             // The recovery: one OK digest per channel, the mail threaded to the digest that announced the problems.
+            await Daemon.AllRanAsync(dir, 20);
             target.Reply = "ok\n";
             second.Signal(Daemon.SigUsr1);
             await smtp.WaitUntilAsync(s => Alerts(s).Any(m => m.Subject!.StartsWith("[DOMAIN] 0 Problem, 20 OK: ")), "the OK digest", Deadlines.Event);

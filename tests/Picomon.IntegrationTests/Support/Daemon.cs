@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.RegularExpressions;
 
 namespace Picomon.IntegrationTests.Support;
@@ -49,6 +50,19 @@ public static partial class Daemon
             }
         }
     }
+
+    /// <summary>Asks <c>picomon status --json</c> until each of the <paramref name="checks"/> checks has finished a run
+    /// since the daemon started (its <c>lastRun</c> is set). A check reports each run's result to the state only once it
+    /// has taken it in, so a SIGUSR1 sent after this finds no run still in flight: it runs every check again (a check
+    /// whose run is in flight takes a SIGUSR1 as "restart the schedule" only, §6).</summary>
+    public static Task AllRanAsync(Workspace dir, int checks) =>
+        Poll.UntilAsync(async () =>
+        {
+            var (exit, stdout, _) = await PicomonBinary.RunAsync(dir.Directory, Deadlines.Event, "status", "--json", "-c", "daemon.conf");
+            if (exit is not (0 or 1)) return false; // no daemon listening yet
+            var rows = JsonDocument.Parse(stdout).RootElement.GetProperty("checks").EnumerateArray().ToList();
+            return rows.Count == checks && rows.All(r => r.GetProperty("lastRun").ValueKind != JsonValueKind.Null);
+        }, $"all {checks} checks having run once", Deadlines.Event);
 
     /// <summary>How many state dumps the daemon has printed so far.</summary>
     public static int Dumps(string stdout) => Regex.Count(stdout, Regex.Escape(DumpHeader));

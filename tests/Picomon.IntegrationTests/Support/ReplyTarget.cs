@@ -5,12 +5,11 @@ using System.Text;
 namespace Picomon.IntegrationTests.Support;
 
 /// <summary>A TCP target on 127.0.0.1 for <c>tcp4</c> checks with <c>expect</c>: it writes <see cref="Reply"/> to each
-/// connection and closes it, so the test decides whether the checks succeed; it counts the connections.</summary>
+/// connection and closes it, so the test decides whether the checks succeed.</summary>
 public sealed class ReplyTarget : IDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
-    private int _connections;
 
     public ReplyTarget()
     {
@@ -23,11 +22,6 @@ public sealed class ReplyTarget : IDisposable
 
     /// <summary>What each connection is told (a check expecting <c>^ok</c> fails on anything else).</summary>
     public volatile string Reply = "ok\n";
-
-    public int Connections => Volatile.Read(ref _connections);
-
-    public async Task WaitForConnectionsAsync(int count, TimeSpan within) =>
-        await Poll.UntilAsync(() => Connections >= count, $"{count} connection(s) to the reply target", within);
 
     public void Dispose()
     {
@@ -43,7 +37,6 @@ public sealed class ReplyTarget : IDisposable
             try
             {
                 var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-                Interlocked.Increment(ref _connections);
                 _ = AnswerAsync(client);
             }
             catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
