@@ -59,7 +59,8 @@ try
     else if (only == "cluster-failover") await new ClusterBenchmarks(picomon, dir, results, quick).FailoverAsync();
     // A second nginx that logs every request, for the figures taken at the target; the first one stays
     // without a log, as the figures above were always measured.
-    if (Runs("cpu") || Runs("daemon") || only is "daemon-1k" or "daemon-10k" or "daemon-10k-tcp" or "daemon-100k")
+    var daemonRows = Runs("daemon") || only is "daemon-1k" or "daemon-10k" or "daemon-10k-tcp" or "daemon-100k";
+    if (Runs("cpu") || daemonRows)
     {
         using var logged = await Nginx.StartAsync(accessLog: true);
         if (Runs("cpu"))
@@ -67,7 +68,7 @@ try
             await new ProbeCost(picomon, dir, results, quick).RunAsync(logged);
             await new SocketFloor(dir, results, quick).RunAsync(logged);
         }
-        if (Runs("daemon") || only is "daemon-1k" or "daemon-10k" or "daemon-10k-tcp" or "daemon-100k")
+        if (daemonRows)
             await DaemonFiguresAsync(new DaemonBenchmarks(dir, results, logged), logged.Port, tcp.Port, quick, only);
     }
 }

@@ -58,7 +58,7 @@ public static partial class Daemon
     public static Task AllRanAsync(Workspace dir, int checks) =>
         Poll.UntilAsync(async () =>
         {
-            var (exit, stdout, _) = await PicomonBinary.RunAsync(dir.Directory, Deadlines.Event, "status", "--json", "-c", "daemon.conf");
+            var (exit, stdout, _) = await Scenario.PicomonAsync(dir, "status", "--json");
             if (exit is not (0 or 1)) return false; // no daemon listening yet
             var rows = JsonDocument.Parse(stdout).RootElement.GetProperty("checks").EnumerateArray().ToList();
             return rows.Count == checks && rows.All(r => r.GetProperty("lastRun").ValueKind != JsonValueKind.Null);
